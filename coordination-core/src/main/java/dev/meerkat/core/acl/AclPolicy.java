@@ -1,0 +1,101 @@
+package dev.meerkat.core.acl;
+
+import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.api.ErrorCode;
+import dev.meerkat.core.api.KeeperError;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * ZooKeeper's access rules: which identities pass a node's ACL, and how an ACL a client sends is
+ * checked and resolved before it is stored. Pure functions, run at apply, so every replica agrees.
+ */
+public final class AclPolicy {
+
+    private AclPolicy() {
+    }
+
+    /**
+     * Passes when any entry grants one of {@code perm}'s bits to one of {@code ids}; an empty ACL
+     * and a super identity pass everything.
+     */
+    public static void check(List<Acl> acl, int perm, List<AuthId> ids) throws KeeperError {
+        if (!permits(acl, perm, ids)) throw new KeeperError(ErrorCode.NO_AUTH);
+    }
+
+    public static boolean permits(List<Acl> acl, int perm, List<AuthId> ids) {
+        if (acl == null || acl.isEmpty()) return true;
+        for (AuthId id : ids) {
+            if (id.scheme().equals(AuthId.SUPER.scheme())) return true;
+        }
+        for (Acl a : acl) {
+            if ((a.perms() & perm) == 0) continue;
+            AuthId granted = a.id();
+            if (granted.equals(AuthId.ANYONE)) return true;
+            for (AuthId id : ids) {
+                if (!id.scheme().equals(granted.scheme())) continue;
+                if (matches(granted.scheme(), id.id(), granted.id())) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(String scheme, String presented, String granted) {
+        return switch (scheme) {
+            case "digest" -> presented.equals(granted);
+            case "ip" -> IpAddressMatcher.matches(granted, presented);
+            default -> false;
+        };
+    }
+
+    /**
+     * Validates an ACL from a client and resolves the {@code auth} scheme to the caller's
+     * authenticated identities (CREATOR_ALL). Duplicates are dropped, as ZooKeeper does.
+     */
+    public static List<Acl> resolve(List<Acl> requested, List<AuthId> ids) throws KeeperError {
+        if (requested == null || requested.isEmpty()) throw new KeeperError(ErrorCode.INVALID_ACL);
+        List<Acl> resolved = new ArrayList<>();
+        for (Acl a : new LinkedHashSet<>(requested)) {
+            if (a == null || a.id() == null) throw new KeeperError(ErrorCode.INVALID_ACL);
+            AuthId id = a.id();
+            if (id.equals(AuthId.ANYONE)) {
+                resolved.add(a);
+            } else if (id.scheme().equals("auth")) {
+                boolean any = false;
+                for (AuthId mine : ids) {
+                    // Only schemes whose identity was proven by a password count as "authenticated".
+                    if (mine.scheme().equals("digest")) {
+                        resolved.add(new Acl(a.perms(), mine));
+                        any = true;
+                    }
+                }
+                if (!any) throw new KeeperError(ErrorCode.INVALID_ACL);
+            } else if (isValid(id)) {
+                resolved.add(a);
+            } else {
+                throw new KeeperError(ErrorCode.INVALID_ACL);
+            }
+        }
+        return List.copyOf(resolved);
+    }
+
+    private static boolean isValid(AuthId id) {
+        return switch (id.scheme()) {
+            case "digest" -> id.id().split(":").length == 2;
+            case "ip" -> IpAddressMatcher.isValid(id.id());
+            default -> false;
+        };
+    }
+
+    /** For getACL without ADMIN: digest hashes are hidden, as ZooKeeper 3.9 does. */
+    public static List<Acl> redacted(List<Acl> acl) {
+        List<Acl> out = new ArrayList<>(acl.size());
+        for (Acl a : acl) {
+            out.add(a.id().scheme().equals("digest") ? new Acl(a.perms(), new AuthId("digest", "x:x")) : a);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.meerkat.core.api;
+
+/** A znode's metadata, field for field as ZooKeeper reports it. */
+public record Stat(long czxid, long mzxid, long ctime, long mtime, int version, int cversion, int aversion,
+                   long ephemeralOwner, int dataLength, int numChildren, long pzxid) {
+}

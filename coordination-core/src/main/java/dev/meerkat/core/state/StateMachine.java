@@ -1,0 +1,256 @@
+package dev.meerkat.core.state;
+
+import dev.meerkat.core.acl.AclPolicy;
+import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.api.CreateMode;
+import dev.meerkat.core.api.ErrorCode;
+import dev.meerkat.core.api.EventType;
+import dev.meerkat.core.api.KeeperError;
+import dev.meerkat.core.api.Perms;
+import dev.meerkat.core.api.WatchEvent;
+import dev.meerkat.core.api.ZnodeType;
+import dev.meerkat.core.command.Command;
+import dev.meerkat.core.command.OpResult;
+import dev.meerkat.core.command.Proposal;
+import dev.meerkat.core.command.WriteOp;
+import dev.meerkat.core.tree.DataTree;
+import dev.meerkat.core.tree.PathRules;
+import dev.meerkat.core.tree.Znode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The replicated state machine: applies committed commands, in log order, to the tree and the
+ * session table. Deterministic: it reads no clock (the leader's time comes in the proposal), no
+ * randomness and no local configuration, so every replica computes the same state and the same
+ * results, errors included. Checks run in ZooKeeper's order so that a request with several problems
+ * fails with the same code as on ZooKeeper.
+ */
+public final class StateMachine {
+    /** Session ids carry a high marker bit so they never look like a container or TTL owner. */
+    private static final long SESSION_ID_BASE = 1L << 56;
+    private static final Set<String> SYSTEM_PATHS = Set.of("/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config");
+
+    private final DataTree tree;
+    private final Map<Long, Session> sessions;
+    private long lastApplied;
+
+    public StateMachine() {
+        this(new DataTree(), new HashMap<>(), 0);
+    }
+
+    public StateMachine(DataTree tree, Map<Long, Session> sessions, long lastApplied) {
+        this.tree = tree;
+        this.sessions = sessions;
+        this.lastApplied = lastApplied;
+    }
+
+    public DataTree tree() {
+        return tree;
+    }
+
+    public Map<Long, Session> sessions() {
+        return Collections.unmodifiableMap(sessions);
+    }
+
+    public Session session(long id) {
+        return sessions.get(id);
+    }
+
+    public long lastApplied() {
+        return lastApplied;
+    }
+
+    /** Marks an entry that carries no command (a Raft no-op or configuration) as applied. */
+    public void skip(long zxid) {
+        lastApplied = zxid;
+    }
+
+    public Applied apply(long zxid, Proposal proposal) {
+        if (zxid <= lastApplied) throw new IllegalStateException("entry " + zxid + " applied twice (last " + lastApplied + ")");
+        lastApplied = zxid;
+        List<WatchEvent> events = new ArrayList<>();
+        long time = proposal.time();
+        Command command = proposal.command();
+        if (command instanceof Command.CreateSession c) {
+            long id = SESSION_ID_BASE | zxid;
+            sessions.put(id, new Session(id, c.timeoutMs(), c.password()));
+            return new Applied(new OpResult.SessionOpened(id, c.timeoutMs(), c.password()), events, 0);
+        }
+        if (command instanceof Command.CloseSession c) {
+            if (sessions.remove(c.sessionId()) == null) {
+                return new Applied(new OpResult.Error(ErrorCode.SESSION_EXPIRED), events, 0);
+            }
+            for (String path : List.copyOf(tree.ephemeralsOf(c.sessionId()))) {
+                deleteNode(path, zxid, events);
+            }
+            return new Applied(new OpResult.SessionClosed(), events, c.sessionId());
+        }
+        if (command instanceof Command.ClientWrite w) {
+            if (!sessions.containsKey(w.sessionId())) {
+                return new Applied(new OpResult.Error(ErrorCode.SESSION_EXPIRED), events, 0);
+            }
+            return new Applied(applyOp(w.op(), w.sessionId(), w.authIds(), zxid, time, events), events, 0);
+        }
+        if (command instanceof Command.ReapNode r) {
+            if (isReapable(r.path(), time)) deleteNode(r.path(), zxid, events);
+            return new Applied(new OpResult.None(), events, 0);
+        }
+        // TouchSessions changes no state: liveness is the leader's, not the tree's.
+        return new Applied(new OpResult.None(), events, 0);
+    }
+
+    /** Whether the node at {@code path} is an emptied container or an expired TTL node at {@code now}. */
+    public boolean isReapable(String path, long now) {
+        Znode node = tree.get(path);
+        if (node == null || node.childCount() > 0) return false;
+        long owner = node.ephemeralOwner();
+        if (ZnodeType.isContainer(owner)) return node.cversion() > 0;
+        if (ZnodeType.isTtl(owner)) return now - node.mtime() > ZnodeType.ttlOf(owner);
+        return false;
+    }
+
+    private OpResult applyOp(WriteOp op, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) {
+        if (op instanceof WriteOp.Multi multi) return applyMulti(multi, sessionId, ids, zxid, time, events);
+        try {
+            return execute(op, sessionId, ids, zxid, time, events);
+        } catch (KeeperError e) {
+            return new OpResult.Error(e.code());
+        }
+    }
+
+    private OpResult applyMulti(WriteOp.Multi multi, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) {
+        List<OpResult> results = new ArrayList<>(multi.ops().size());
+        List<WatchEvent> multiEvents = new ArrayList<>();
+        tree.openJournal();
+        for (int i = 0; i < multi.ops().size(); i++) {
+            WriteOp op = multi.ops().get(i);
+            try {
+                if (op instanceof WriteOp.Multi || op instanceof WriteOp.Sync) {
+                    throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "op not allowed in multi");
+                }
+                results.add(execute(op, sessionId, ids, zxid, time, multiEvents));
+            } catch (KeeperError e) {
+                tree.rollbackJournal();
+                List<OpResult> failed = new ArrayList<>(multi.ops().size());
+                for (int j = 0; j < multi.ops().size(); j++) {
+                    ErrorCode code = j < i ? ErrorCode.OK : j == i ? e.code() : ErrorCode.RUNTIME_INCONSISTENCY;
+                    failed.add(new OpResult.Error(code));
+                }
+                return new OpResult.MultiResults(failed, true);
+            }
+        }
+        tree.commitJournal();
+        events.addAll(multiEvents);
+        return new OpResult.MultiResults(results, false);
+    }
+
+    private OpResult execute(WriteOp op, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) throws KeeperError {
+        if (op instanceof WriteOp.Create c) return create(c, sessionId, ids, zxid, time, events);
+        if (op instanceof WriteOp.Delete d) return d.containerOnly() ? deleteContainer(d, zxid, events) : delete(d, ids, zxid, events);
+        if (op instanceof WriteOp.SetData s) {
+            PathRules.validate(s.path());
+            Znode node = existing(s.path());
+            AclPolicy.check(node.acl(), Perms.WRITE, ids);
+            checkVersion(node.version(), s.version());
+            tree.setData(node, s.data(), zxid, time);
+            events.add(new WatchEvent(EventType.NODE_DATA_CHANGED, s.path(), zxid));
+            return new OpResult.DataSet(node.stat());
+        }
+        if (op instanceof WriteOp.SetAcl s) {
+            PathRules.validate(s.path());
+            List<Acl> acl = AclPolicy.resolve(s.acl(), ids);
+            Znode node = existing(s.path());
+            AclPolicy.check(node.acl(), Perms.ADMIN, ids);
+            checkVersion(node.aversion(), s.version());
+            tree.setAcl(node, acl);
+            return new OpResult.AclSet(node.stat());
+        }
+        if (op instanceof WriteOp.Check c) {
+            PathRules.validate(c.path());
+            Znode node = existing(c.path());
+            AclPolicy.check(node.acl(), Perms.READ, ids);
+            checkVersion(node.version(), c.version());
+            return new OpResult.Checked();
+        }
+        if (op instanceof WriteOp.Sync s) return new OpResult.Synced(s.path());
+        throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "nested multi");
+    }
+
+    private OpResult create(WriteOp.Create c, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) throws KeeperError {
+        CreateMode mode = c.mode();
+        if (mode.isTtl()) {
+            if (c.ttl() <= 0 || c.ttl() > ZnodeType.MAX_TTL) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "bad ttl " + c.ttl());
+        } else if (c.ttl() >= 0) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "ttl given for a mode without one");
+        }
+        String path = c.path();
+        // A sequential name gets its suffix appended, so "/a/" is a legal sequential prefix.
+        PathRules.validate(mode.isSequential() ? path + "1" : path);
+        List<Acl> acl = AclPolicy.resolve(c.acl(), ids);
+        String parentPath = PathRules.parent(mode.isSequential() ? path + "1" : path);
+        Znode parent = tree.get(parentPath);
+        if (parent == null) throw new KeeperError(ErrorCode.NO_NODE, parentPath);
+        AclPolicy.check(parent.acl(), Perms.CREATE, ids);
+        if (mode.isSequential()) path = path + String.format(Locale.ROOT, "%010d", parent.cversion());
+        if (tree.get(path) != null) throw new KeeperError(ErrorCode.NODE_EXISTS, path);
+        if (ZnodeType.isEphemeralOwner(parent.ephemeralOwner())) throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath);
+        long owner = mode.isEphemeral() ? sessionId
+                : mode.isContainer() ? ZnodeType.CONTAINER_OWNER
+                : mode.isTtl() ? ZnodeType.ttlOwner(c.ttl())
+                : 0;
+        Znode node = tree.create(path, c.data(), acl, owner, zxid, time);
+        events.add(new WatchEvent(EventType.NODE_CREATED, path, zxid));
+        events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, parentPath, zxid));
+        return new OpResult.Created(path, node.stat());
+    }
+
+    private OpResult delete(WriteOp.Delete d, List<AuthId> ids, long zxid, List<WatchEvent> events) throws KeeperError {
+        String path = d.path();
+        PathRules.validate(path);
+        if (SYSTEM_PATHS.contains(path)) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "cannot delete " + path);
+        Znode parent = existing(PathRules.parent(path));
+        AclPolicy.check(parent.acl(), Perms.DELETE, ids);
+        Znode node = existing(path);
+        checkVersion(node.version(), d.version());
+        if (node.childCount() > 0) throw new KeeperError(ErrorCode.NOT_EMPTY, path);
+        deleteNode(path, zxid, events);
+        return new OpResult.Deleted();
+    }
+
+    /** The deleteContainer opcode: no ACL check, but it never removes a plain ephemeral node. */
+    private OpResult deleteContainer(WriteOp.Delete d, long zxid, List<WatchEvent> events) throws KeeperError {
+        String path = d.path();
+        PathRules.validate(path);
+        if (SYSTEM_PATHS.contains(path)) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "cannot delete " + path);
+        Znode node = existing(path);
+        if (node.childCount() > 0) throw new KeeperError(ErrorCode.NOT_EMPTY, path);
+        if (ZnodeType.isEphemeralOwner(node.ephemeralOwner())) throw new KeeperError(ErrorCode.BAD_VERSION, path);
+        existing(PathRules.parent(path));
+        deleteNode(path, zxid, events);
+        return new OpResult.Deleted();
+    }
+
+    private void deleteNode(String path, long zxid, List<WatchEvent> events) {
+        tree.delete(path, zxid);
+        events.add(new WatchEvent(EventType.NODE_DELETED, path, zxid));
+        events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path), zxid));
+    }
+
+    private Znode existing(String path) throws KeeperError {
+        Znode node = tree.get(path);
+        if (node == null) throw new KeeperError(ErrorCode.NO_NODE, path);
+        return node;
+    }
+
+    private static void checkVersion(int current, int expected) throws KeeperError {
+        if (expected != -1 && expected != current) throw new KeeperError(ErrorCode.BAD_VERSION);
+    }
+}

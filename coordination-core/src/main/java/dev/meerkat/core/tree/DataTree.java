@@ -1,0 +1,212 @@
+package dev.meerkat.core.tree;
+
+import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.api.Perms;
+import dev.meerkat.core.api.Stat;
+import dev.meerkat.core.api.ZnodeType;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The znode tree and its indexes (ephemerals per session, containers, TTL nodes). Mutations keep
+ * ZooKeeper's Stat rules: a child create or delete bumps the parent's cversion and pzxid only.
+ *
+ * <p>While a journal is open every mutation records its inverse, so a failed multi can be rolled
+ * back to exactly the state before it.
+ */
+public final class DataTree {
+    private final Map<String, Znode> nodes = new HashMap<>();
+    private final Map<Long, NavigableSet<String>> ephemerals = new HashMap<>();
+    private final NavigableSet<String> containers = new TreeSet<>();
+    private final NavigableSet<String> ttlNodes = new TreeSet<>();
+    private ArrayDeque<Runnable> journal;
+
+    public DataTree() {
+        // ZooKeeper's own system nodes, with all-zero stats, exactly as a fresh ZooKeeper has them.
+        nodes.put("/", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
+        put("/zookeeper", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
+        put("/zookeeper/quota", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
+        put("/zookeeper/config", new Znode(new byte[0], List.of(new Acl(Perms.READ, AuthId.ANYONE)), 0, 0, 0));
+    }
+
+    /** An empty tree with no nodes at all, for loading a snapshot into. */
+    public static DataTree empty() {
+        DataTree t = new DataTree();
+        t.nodes.clear();
+        return t;
+    }
+
+    private void put(String path, Znode node) {
+        nodes.put(path, node);
+        if (!path.equals("/")) nodes.get(PathRules.parent(path)).addChild(PathRules.name(path));
+    }
+
+    public Znode get(String path) {
+        return nodes.get(path);
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public Set<String> paths() {
+        return Collections.unmodifiableSet(nodes.keySet());
+    }
+
+    public NavigableSet<String> ephemeralsOf(long sessionId) {
+        NavigableSet<String> set = ephemerals.get(sessionId);
+        return set == null ? Collections.emptyNavigableSet() : Collections.unmodifiableNavigableSet(set);
+    }
+
+    public NavigableSet<String> containers() {
+        return Collections.unmodifiableNavigableSet(containers);
+    }
+
+    public NavigableSet<String> ttlNodes() {
+        return Collections.unmodifiableNavigableSet(ttlNodes);
+    }
+
+    // ---- journal -------------------------------------------------------------------------
+
+    public void openJournal() {
+        journal = new ArrayDeque<>();
+    }
+
+    public void commitJournal() {
+        journal = null;
+    }
+
+    public void rollbackJournal() {
+        ArrayDeque<Runnable> undo = journal;
+        journal = null;
+        while (!undo.isEmpty()) undo.pop().run();
+    }
+
+    private void onUndo(Runnable r) {
+        if (journal != null) journal.push(r);
+    }
+
+    // ---- mutations ----------------------------------------------------------------------
+
+    /** Adds a node under an existing parent; the caller has checked every precondition. */
+    public Znode create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long time) {
+        Znode parent = nodes.get(PathRules.parent(path));
+        String name = PathRules.name(path);
+        Znode node = new Znode(data, acl, zxid, time, ephemeralOwner);
+        int oldCversion = parent.cversion;
+        long oldPzxid = parent.pzxid;
+        nodes.put(path, node);
+        parent.addChild(name);
+        parent.cversion++;
+        parent.pzxid = zxid;
+        index(path, ephemeralOwner, true);
+        onUndo(() -> {
+            nodes.remove(path);
+            parent.removeChild(name);
+            parent.cversion = oldCversion;
+            parent.pzxid = oldPzxid;
+            index(path, ephemeralOwner, false);
+        });
+        return node;
+    }
+
+    public void delete(String path, long zxid) {
+        Znode node = nodes.remove(path);
+        Znode parent = nodes.get(PathRules.parent(path));
+        String name = PathRules.name(path);
+        int oldCversion = parent.cversion;
+        long oldPzxid = parent.pzxid;
+        parent.removeChild(name);
+        parent.cversion++;
+        parent.pzxid = zxid;
+        index(path, node.ephemeralOwner, false);
+        onUndo(() -> {
+            nodes.put(path, node);
+            parent.addChild(name);
+            parent.cversion = oldCversion;
+            parent.pzxid = oldPzxid;
+            index(path, node.ephemeralOwner, true);
+        });
+    }
+
+    public void setData(Znode node, byte[] data, long zxid, long time) {
+        byte[] oldData = node.data;
+        int oldVersion = node.version;
+        long oldMzxid = node.mzxid;
+        long oldMtime = node.mtime;
+        node.data = data;
+        node.version++;
+        node.mzxid = zxid;
+        node.mtime = time;
+        onUndo(() -> {
+            node.data = oldData;
+            node.version = oldVersion;
+            node.mzxid = oldMzxid;
+            node.mtime = oldMtime;
+        });
+    }
+
+    public void setAcl(Znode node, List<Acl> acl) {
+        List<Acl> oldAcl = node.acl;
+        int oldAversion = node.aversion;
+        node.acl = acl;
+        node.aversion++;
+        onUndo(() -> {
+            node.acl = oldAcl;
+            node.aversion = oldAversion;
+        });
+    }
+
+    /** Puts back a node read from a snapshot; parents are restored before children. */
+    public void restore(String path, byte[] data, List<Acl> acl, Stat stat) {
+        Znode node = new Znode(data, acl, stat);
+        if (path.equals("/")) {
+            nodes.put(path, node);
+            return;
+        }
+        put(path, node);
+        index(path, stat.ephemeralOwner(), true);
+    }
+
+    private void index(String path, long owner, boolean add) {
+        if (owner == 0) return;
+        if (ZnodeType.isContainer(owner)) {
+            if (add) containers.add(path); else containers.remove(path);
+        } else if (ZnodeType.isTtl(owner)) {
+            if (add) ttlNodes.add(path); else ttlNodes.remove(path);
+        } else if (add) {
+            ephemerals.computeIfAbsent(owner, k -> new TreeSet<>()).add(path);
+        } else {
+            NavigableSet<String> set = ephemerals.get(owner);
+            if (set != null) {
+                set.remove(path);
+                if (set.isEmpty()) ephemerals.remove(owner);
+            }
+        }
+    }
+
+    /** Number of descendants of {@code path}, not counting itself. */
+    public int descendantCount(String path) {
+        Znode node = nodes.get(path);
+        if (node == null) return 0;
+        int count = 0;
+        ArrayDeque<String> todo = new ArrayDeque<>();
+        todo.push(path);
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            for (String child : nodes.get(p).children()) {
+                count++;
+                todo.push(PathRules.child(p, child));
+            }
+        }
+        return count;
+    }
+}

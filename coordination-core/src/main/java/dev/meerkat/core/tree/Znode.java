@@ -1,0 +1,112 @@
+package dev.meerkat.core.tree;
+
+import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.Stat;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One node of the tree. Mutable, and touched only by the thread that owns the {@link DataTree}:
+ * that single writer is what makes apply deterministic and reads consistent without locks.
+ */
+public final class Znode {
+    byte[] data;
+    List<Acl> acl;
+    final long czxid;
+    final long ctime;
+    long mzxid;
+    long mtime;
+    int version;
+    int cversion;
+    int aversion;
+    final long ephemeralOwner;
+    long pzxid;
+    private Set<String> children;
+
+    Znode(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+        this.data = data;
+        this.acl = acl;
+        this.czxid = zxid;
+        this.mzxid = zxid;
+        this.pzxid = zxid;
+        this.ctime = time;
+        this.mtime = time;
+        this.ephemeralOwner = ephemeralOwner;
+    }
+
+    /** Restores a node exactly as a snapshot recorded it. */
+    Znode(byte[] data, List<Acl> acl, Stat s) {
+        this.data = data;
+        this.acl = acl;
+        this.czxid = s.czxid();
+        this.ctime = s.ctime();
+        this.mzxid = s.mzxid();
+        this.mtime = s.mtime();
+        this.version = s.version();
+        this.cversion = s.cversion();
+        this.aversion = s.aversion();
+        this.ephemeralOwner = s.ephemeralOwner();
+        this.pzxid = s.pzxid();
+    }
+
+    public byte[] data() {
+        return data;
+    }
+
+    public List<Acl> acl() {
+        return acl;
+    }
+
+    public long ephemeralOwner() {
+        return ephemeralOwner;
+    }
+
+    public long mtime() {
+        return mtime;
+    }
+
+    public int cversion() {
+        return cversion;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public int aversion() {
+        return aversion;
+    }
+
+    public long mzxid() {
+        return mzxid;
+    }
+
+    public long pzxid() {
+        return pzxid;
+    }
+
+    public Set<String> children() {
+        return children == null ? Collections.emptySet() : Collections.unmodifiableSet(children);
+    }
+
+    public int childCount() {
+        return children == null ? 0 : children.size();
+    }
+
+    void addChild(String name) {
+        if (children == null) children = new HashSet<>(4);
+        children.add(name);
+    }
+
+    void removeChild(String name) {
+        if (children != null) children.remove(name);
+    }
+
+    public Stat stat() {
+        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
+                data == null ? 0 : data.length, childCount(), pzxid);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.meerkat.core.watch;
+
+import dev.meerkat.core.api.WatchEvent;
+
+/**
+ * Where a connection's watch events go. Called on the tree's thread: implementations hand the event
+ * to their own thread (an event loop) and return at once.
+ */
+public interface Watcher {
+    void process(WatchEvent event);
+}
