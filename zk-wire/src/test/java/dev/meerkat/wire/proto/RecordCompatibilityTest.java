@@ -1,9 +1,11 @@
 package dev.meerkat.wire.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meerkat.wire.jute.JuteInput;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,6 +38,17 @@ class RecordCompatibilityTest {
         byte[] bytes = Ref.ours(c.writer());
         Object decoded = c.reader().read(new JuteInput(bytes, 0, bytes.length, Integer.MAX_VALUE));
         assertThat(Ref.ours(out -> writeAgain(decoded, out))).isEqualTo(bytes);
+    }
+
+    @Test
+    void recursiveComparisonSeesInsideArraysAndLists() {
+        // guards the decode checks above against passing vacuously
+        assertThatThrownBy(() -> assertThat(new GetDataResponse(new byte[] {1}, Samples.STAT))
+                .usingRecursiveComparison().isEqualTo(new GetDataResponse(new byte[] {2}, Samples.STAT)))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> assertThat(new SetACLRequest("/a", Samples.OPEN, 1))
+                .usingRecursiveComparison().isEqualTo(new SetACLRequest("/a", Samples.MIXED, 1)))
+                .isInstanceOf(AssertionError.class);
     }
 
     private static void writeAgain(Object value, dev.meerkat.wire.jute.JuteOutput out) {
