@@ -51,7 +51,8 @@ public final class JuteInput {
     /** Reads the remaining bytes of {@code buffer}; copies them only when it has no accessible array. */
     public static JuteInput of(ByteBuffer buffer, int maxLength) {
         if (buffer.hasArray()) {
-            return new JuteInput(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining(), maxLength);
+            int offset = buffer.arrayOffset() + buffer.position();
+            return new JuteInput(buffer.array(), offset, buffer.remaining(), maxLength);
         }
         byte[] copy = new byte[buffer.remaining()];
         buffer.duplicate().get(copy);

@@ -4,8 +4,12 @@ import dev.meerkat.wire.jute.JuteException;
 import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.jute.JuteOutput;
 
-/** addWatch (106); mode 0 persistent, 1 persistent recursive. Answered with {@link ErrorResponse}(0), not a bare header. */
+/**
+ * addWatch (106); mode 0 persistent, 1 persistent recursive. Answered with {@link ErrorResponse}(0),
+ * not a bare header: the Java client reads that int.
+ */
 public record AddWatchRequest(String path, int mode) implements Request {
+
     public static AddWatchRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         int mode = in.readInt();

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** auth (100, sent with xid -4): {@code type} is always 0 in practice. */
 public record AuthPacket(int type, String scheme, byte[] auth) implements Request {
+
     public static AuthPacket read(JuteInput in) throws JuteException {
         int type = in.readInt();
         String scheme = in.readString();

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** check (13): fails the multi unless the node has this version (-1 any). */
 public record CheckVersionRequest(String path, int version) implements Request.MultiOp {
+
     public static CheckVersionRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         int version = in.readInt();

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** checkWatches (17); type: 1 children, 2 data, 3 any. */
 public record CheckWatchesRequest(String path, int type) implements Request {
+
     public static CheckWatchesRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         int type = in.readInt();

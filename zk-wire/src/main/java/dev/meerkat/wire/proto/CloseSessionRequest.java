@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** closeSession (-11): empty body, answered with a bare header before the server closes. */
 public record CloseSessionRequest() implements Request {
+
     public static CloseSessionRequest read(JuteInput in) throws JuteException {
         return new CloseSessionRequest();
     }

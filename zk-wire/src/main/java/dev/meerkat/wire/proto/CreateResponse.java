@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** Reply to create (1): the full server-side path (with sequence suffix, without chroot). */
 public record CreateResponse(String path) implements Response {
+
     public static CreateResponse read(JuteInput in) throws JuteException {
         return new CreateResponse(in.readString());
     }

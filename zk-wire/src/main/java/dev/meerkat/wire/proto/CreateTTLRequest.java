@@ -6,7 +6,9 @@ import dev.meerkat.wire.jute.JuteOutput;
 import java.util.List;
 
 /** createTTL (21): create mode 5 or 6 with a time-to-live in milliseconds. */
-public record CreateTTLRequest(String path, byte[] data, List<ACL> acl, int flags, long ttl) implements Request.MultiOp {
+public record CreateTTLRequest(String path, byte[] data, List<ACL> acl, int flags, long ttl)
+        implements Request.MultiOp {
+
     public static CreateTTLRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         byte[] data = in.readBuffer();

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** delete (2); version -1 matches any version. */
 public record DeleteRequest(String path, int version) implements Request.MultiOp {
+
     public static DeleteRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         int version = in.readInt();

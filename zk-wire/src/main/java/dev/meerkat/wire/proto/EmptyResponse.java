@@ -9,6 +9,7 @@ import dev.meerkat.wire.jute.JuteOutput;
  * gets {@link ErrorResponse}(0), which the Java client insists on reading.)
  */
 public record EmptyResponse() implements Response {
+
     public static final EmptyResponse INSTANCE = new EmptyResponse();
 
     public static EmptyResponse read(JuteInput in) {

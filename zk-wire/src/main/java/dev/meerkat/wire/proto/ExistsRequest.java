@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** exists (3); {@code watch} sets a data watch even when the node is missing. */
 public record ExistsRequest(String path, boolean watch) implements Request {
+
     public static ExistsRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         boolean watch = in.readBool();

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getACL (6). */
 public record GetACLRequest(String path) implements Request {
+
     public static GetACLRequest read(JuteInput in) throws JuteException {
         return new GetACLRequest(in.readString());
     }

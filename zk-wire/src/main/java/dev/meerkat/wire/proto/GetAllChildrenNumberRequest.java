@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getAllChildrenNumber (104): count of all descendants. */
 public record GetAllChildrenNumberRequest(String path) implements Request {
+
     public static GetAllChildrenNumberRequest read(JuteInput in) throws JuteException {
         return new GetAllChildrenNumberRequest(in.readString());
     }

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** Reply to getAllChildrenNumber (104). */
 public record GetAllChildrenNumberResponse(int totalNumber) implements Response {
+
     public static GetAllChildrenNumberResponse read(JuteInput in) throws JuteException {
         return new GetAllChildrenNumberResponse(in.readInt());
     }

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getChildren2 (12), answered with children and the parent's stat. */
 public record GetChildren2Request(String path, boolean watch) implements Request {
+
     public static GetChildren2Request read(JuteInput in) throws JuteException {
         String path = in.readString();
         boolean watch = in.readBool();

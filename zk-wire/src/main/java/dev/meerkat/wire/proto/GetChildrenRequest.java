@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getChildren (8), answered without a stat; also an op of multiRead. */
 public record GetChildrenRequest(String path, boolean watch) implements Request.MultiReadOp {
+
     public static GetChildrenRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         boolean watch = in.readBool();

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** Reply to getChildren (8): child names, not paths. */
 public record GetChildrenResponse(List<String> children) implements Response {
+
     public static GetChildrenResponse read(JuteInput in) throws JuteException {
         return new GetChildrenResponse(in.readStringVector());
     }

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getData (4); also an op of multiRead (sent there with watch false). */
 public record GetDataRequest(String path, boolean watch) implements Request.MultiReadOp {
+
     public static GetDataRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         boolean watch = in.readBool();

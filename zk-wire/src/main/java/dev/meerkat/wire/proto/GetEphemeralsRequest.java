@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** getEphemerals (103): the session's ephemerals under a path prefix. */
 public record GetEphemeralsRequest(String prefixPath) implements Request {
+
     public static GetEphemeralsRequest read(JuteInput in) throws JuteException {
         return new GetEphemeralsRequest(in.readString());
     }

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** Reply to getEphemerals (103): full paths. */
 public record GetEphemeralsResponse(List<String> ephemerals) implements Response {
+
     public static GetEphemeralsResponse read(JuteInput in) throws JuteException {
         return new GetEphemeralsResponse(in.readStringVector());
     }

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** ping (11, xid -2): empty body, answered with a bare header. */
 public record PingRequest() implements Request {
+
     public static PingRequest read(JuteInput in) throws JuteException {
         return new PingRequest();
     }

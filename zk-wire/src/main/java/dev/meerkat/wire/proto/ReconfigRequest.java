@@ -5,7 +5,9 @@ import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.jute.JuteOutput;
 
 /** reconfig (16); strings may be null. */
-public record ReconfigRequest(String joiningServers, String leavingServers, String newMembers, long curConfigId) implements Request {
+public record ReconfigRequest(String joiningServers, String leavingServers, String newMembers, long curConfigId)
+        implements Request {
+
     public static ReconfigRequest read(JuteInput in) throws JuteException {
         String joiningServers = in.readString();
         String leavingServers = in.readString();

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** setACL (7); version is the expected aversion, -1 any. */
 public record SetACLRequest(String path, List<ACL> acl, int version) implements Request {
+
     public static SetACLRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         List<ACL> acl = ACL.readList(in);

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** setData (5); data may be null; version -1 matches any version. */
 public record SetDataRequest(String path, byte[] data, int version) implements Request.MultiOp {
+
     public static SetDataRequest read(JuteInput in) throws JuteException {
         String path = in.readString();
         byte[] data = in.readBuffer();

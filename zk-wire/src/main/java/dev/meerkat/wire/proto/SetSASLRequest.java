@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** sasl (102): one SASL token exchange step. */
 public record SetSASLRequest(byte[] token) implements Request {
+
     public static SetSASLRequest read(JuteInput in) throws JuteException {
         return new SetSASLRequest(in.readBuffer());
     }

@@ -5,8 +5,13 @@ import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.jute.JuteOutput;
 import java.util.List;
 
-/** setWatches (101, sent with xid -8 on reconnect): re-arms watches missed since {@code relativeZxid}. Vectors may be null. */
-public record SetWatches(long relativeZxid, List<String> dataWatches, List<String> existWatches, List<String> childWatches) implements Request {
+/**
+ * setWatches (101, sent with xid -8 on reconnect): fires what was missed since {@code relativeZxid}
+ * and re-arms the rest. Vectors may be null.
+ */
+public record SetWatches(long relativeZxid, List<String> dataWatches, List<String> existWatches,
+                         List<String> childWatches) implements Request {
+
     public static SetWatches read(JuteInput in) throws JuteException {
         long relativeZxid = in.readLong();
         List<String> dataWatches = in.readStringVector();

@@ -6,7 +6,10 @@ import dev.meerkat.wire.jute.JuteOutput;
 import java.util.List;
 
 /** setWatches2 (105): {@link SetWatches} plus persistent and persistent-recursive watches. */
-public record SetWatches2(long relativeZxid, List<String> dataWatches, List<String> existWatches, List<String> childWatches, List<String> persistentWatches, List<String> persistentRecursiveWatches) implements Request {
+public record SetWatches2(long relativeZxid, List<String> dataWatches, List<String> existWatches,
+                          List<String> childWatches, List<String> persistentWatches,
+                          List<String> persistentRecursiveWatches) implements Request {
+
     public static SetWatches2 read(JuteInput in) throws JuteException {
         long relativeZxid = in.readLong();
         List<String> dataWatches = in.readStringVector();
@@ -14,7 +17,8 @@ public record SetWatches2(long relativeZxid, List<String> dataWatches, List<Stri
         List<String> childWatches = in.readStringVector();
         List<String> persistentWatches = in.readStringVector();
         List<String> persistentRecursiveWatches = in.readStringVector();
-        return new SetWatches2(relativeZxid, dataWatches, existWatches, childWatches, persistentWatches, persistentRecursiveWatches);
+        return new SetWatches2(relativeZxid, dataWatches, existWatches, childWatches, persistentWatches,
+                persistentRecursiveWatches);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** sync (9). */
 public record SyncRequest(String path) implements Request {
+
     public static SyncRequest read(JuteInput in) throws JuteException {
         return new SyncRequest(in.readString());
     }

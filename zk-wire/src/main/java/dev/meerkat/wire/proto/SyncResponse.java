@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** Reply to sync (9). */
 public record SyncResponse(String path) implements Response {
+
     public static SyncResponse read(JuteInput in) throws JuteException {
         return new SyncResponse(in.readString());
     }

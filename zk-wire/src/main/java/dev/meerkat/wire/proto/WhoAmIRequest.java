@@ -6,6 +6,7 @@ import dev.meerkat.wire.jute.JuteOutput;
 
 /** whoAmI (107): empty body. */
 public record WhoAmIRequest() implements Request {
+
     public static WhoAmIRequest read(JuteInput in) throws JuteException {
         return new WhoAmIRequest();
     }

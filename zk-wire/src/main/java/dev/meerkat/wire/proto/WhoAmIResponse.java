@@ -7,6 +7,7 @@ import java.util.List;
 
 /** Reply to whoAmI (107): the session's identities. */
 public record WhoAmIResponse(List<ClientInfo> clientInfo) implements Response {
+
     public static WhoAmIResponse read(JuteInput in) throws JuteException {
         return new WhoAmIResponse(in.readVector(ClientInfo::read, ClientInfo.MIN_SIZE));
     }
