@@ -55,7 +55,12 @@ public final class JuteOutput {
         return writeRaw(b, 0, b.length);
     }
 
-    /** UTF-8 length then bytes; null is written as length -1. */
+    /**
+     * UTF-8 length then bytes; null is written as length -1. ZooKeeper's Java writer encodes
+     * each UTF-16 surrogate separately (3 bytes each), so only strings with characters outside
+     * the BMP differ from it; its reader, like ours, decodes standard UTF-8, turning such input
+     * into U+FFFD, so a server that echoes what it read stays byte-identical to ZooKeeper.
+     */
     public JuteOutput writeString(String s) {
         if (s == null) {
             return writeInt(-1);

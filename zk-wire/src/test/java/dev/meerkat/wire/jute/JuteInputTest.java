@@ -52,6 +52,16 @@ class JuteInputTest {
     }
 
     @Test
+    void decodesNonBmpStringsFromTheJavaClientLikeZooKeeperDoes() throws Exception {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        BinaryOutputArchive.getArchive(bos).writeString("/\uD83D\uDE00", "");
+        byte[] clientBytes = bos.toByteArray();
+        String zk = org.apache.jute.BinaryInputArchive
+                .getArchive(new java.io.ByteArrayInputStream(clientBytes)).readString("");
+        assertThat(new JuteInput(clientBytes).readString()).isEqualTo(zk);
+    }
+
+    @Test
     void anyNonZeroByteIsTrue() throws Exception {
         assertThat(new JuteInput(new byte[] {2}).readBool()).isTrue();
     }
