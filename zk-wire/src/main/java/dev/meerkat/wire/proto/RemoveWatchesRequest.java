@@ -1,0 +1,26 @@
+package dev.meerkat.wire.proto;
+
+import dev.meerkat.wire.jute.JuteException;
+import dev.meerkat.wire.jute.JuteInput;
+import dev.meerkat.wire.jute.JuteOutput;
+
+/** removeWatches (18); type: 1 children, 2 data, 3 any. */
+public record RemoveWatchesRequest(String path, int type) implements Request {
+
+    public static RemoveWatchesRequest read(JuteInput in) throws JuteException {
+        String path = in.readString();
+        int type = in.readInt();
+        return new RemoveWatchesRequest(path, type);
+    }
+
+    @Override
+    public int opcode() {
+        return OpCode.REMOVE_WATCHES;
+    }
+
+    @Override
+    public void write(JuteOutput out) {
+        out.writeString(path);
+        out.writeInt(type);
+    }
+}
