@@ -1,0 +1,364 @@
+package dev.meerkat.core.node;
+
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.api.ErrorCode;
+import dev.meerkat.core.api.WatchEvent;
+import dev.meerkat.core.command.Command;
+import dev.meerkat.core.command.CommandCodec;
+import dev.meerkat.core.command.OpResult;
+import dev.meerkat.core.command.Proposal;
+import dev.meerkat.core.command.WriteOp;
+import dev.meerkat.core.log.EntryKind;
+import dev.meerkat.core.log.LogEntry;
+import dev.meerkat.core.log.LogStore;
+import dev.meerkat.core.query.Query;
+import dev.meerkat.core.query.QueryEngine;
+import dev.meerkat.core.query.QueryResult;
+import dev.meerkat.core.state.Applied;
+import dev.meerkat.core.state.Session;
+import dev.meerkat.core.state.StateMachine;
+import dev.meerkat.core.tree.Znode;
+import dev.meerkat.core.watch.WatchManager;
+import dev.meerkat.core.watch.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Meerkat server's core: the state machine, its log and the threads that drive them.
+ *
+ * <p>Two threads, each the single owner of what it touches:
+ * <ul>
+ *   <li>the <b>log thread</b> owns the replicator and the log: it stamps proposals with the
+ *       leader's clock, appends them in batches, syncs once per batch and hands committed entries on;</li>
+ *   <li>the <b>tree thread</b> owns the tree, sessions and watches: it applies committed entries in
+ *       order, answers queries, fires watches and, on the leader, decides session expiry and reaping.</li>
+ * </ul>
+ * Callers (event loops) only ever offer to bounded lock-free inboxes; a false return means "busy,
+ * back off", never a wait. Results come back through {@link Completion}s on the tree thread.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final LogStore log;
+    private final Replicator replicator;
+    private final StateMachine stateMachine = new StateMachine();
+    private final WatchManager watches = new WatchManager();
+    private final QueryEngine queries = new QueryEngine(stateMachine.tree(), watches);
+    private final Inbox<Runnable> treeInbox;
+    private final Inbox<Submitted> logInbox;
+    private final Map<Long, Completion<OpResult>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    /** When each session was last heard from on this server (nanoTime); written by event loops. */
+    private final Map<Long, Long> lastSeen = new ConcurrentHashMap<>();
+
+    // Tree thread only.
+    private final Map<Long, SessionOwner> owners = new HashMap<>();
+    private final Set<Long> expiring = new HashSet<>();
+    private final Set<String> reaping = new HashSet<>();
+
+    private volatile long lastApplied;
+    private volatile boolean leader;
+    private volatile boolean running;
+    private volatile Throwable failure;
+    private long lastStampedTime;
+    private Thread treeThread;
+    private Thread logThread;
+
+    private record Submitted(long requestId, Command command) {
+    }
+
+    public Node(NodeConfig config, LogStore log) {
+        this.config = config;
+        this.log = log;
+        this.replicator = new SoloReplicator(log, config.serverId());
+        this.treeInbox = new Inbox<>(config.inboxCapacity());
+        this.logInbox = new Inbox<>(config.inboxCapacity());
+    }
+
+    /** Replays the log into the tree, then starts serving. Returns once the node is ready for clients. */
+    public Node start() {
+        long t0 = System.nanoTime();
+        List<LogEntry> recovered = replicator.process();
+        applyCommitted(recovered);
+        LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), lastApplied,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        leader = replicator.isLeader();
+        running = true;
+        treeThread = new Thread(this::runTreeLoop, "meerkat-tree");
+        logThread = new Thread(this::runLogLoop, "meerkat-log");
+        treeInbox.bindConsumer(treeThread);
+        logInbox.bindConsumer(logThread);
+        treeThread.start();
+        logThread.start();
+        return this;
+    }
+
+    // ---- client-facing API (any thread, never blocks) -------------------------------------------
+
+    public long lastApplied() {
+        return lastApplied;
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    public boolean isRunning() {
+        return running && failure == null;
+    }
+
+    /** Opens a session; on success {@code owner} holds it. */
+    public boolean createSession(int timeoutMs, byte[] password, SessionOwner owner, Completion<OpResult> done) {
+        return propose(new Command.CreateSession(timeoutMs, password), (result, zxid) -> {
+            if (result instanceof OpResult.SessionOpened opened) {
+                owners.put(opened.sessionId(), owner);
+                lastSeen.put(opened.sessionId(), System.nanoTime());
+            }
+            done.complete(result, zxid);
+        });
+    }
+
+    public boolean closeSession(long sessionId, Completion<OpResult> done) {
+        return propose(new Command.CloseSession(sessionId, false), done);
+    }
+
+    public boolean write(long sessionId, List<AuthId> authIds, WriteOp op, Completion<OpResult> done) {
+        return propose(new Command.ClientWrite(sessionId, authIds, op), done);
+    }
+
+    public boolean query(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
+        return treeInbox.offer(() -> done.complete(queries.answer(query, sessionId, authIds, watcher), lastApplied));
+    }
+
+    /**
+     * Re-attaches a session to a new connection when id and password match; completes with the
+     * session, or null when it does not exist (expired) or the password is wrong.
+     */
+    public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<Session> done) {
+        return treeInbox.offer(() -> {
+            Session s = stateMachine.session(sessionId);
+            if (s == null || !Arrays.equals(s.password(), password) || expiring.contains(sessionId)) {
+                done.complete(null, lastApplied);
+                return;
+            }
+            touch(sessionId);
+            SessionOwner previous = owners.put(sessionId, owner);
+            if (previous != null && previous != owner) previous.sessionMoved(sessionId);
+            done.complete(s, lastApplied);
+        });
+    }
+
+    /** The connection holding a session went away: forget its watches; the session lives on until it expires. */
+    public void release(long sessionId, SessionOwner owner, Watcher watcher) {
+        Runnable task = () -> {
+            owners.remove(sessionId, owner);
+            watches.removeAll(watcher);
+        };
+        while (!treeInbox.offer(task)) Thread.onSpinWait();
+    }
+
+    /** Records that a session's client was heard from. */
+    public void touch(long sessionId) {
+        if (sessionId != 0) lastSeen.put(sessionId, System.nanoTime());
+    }
+
+    public boolean stats(Completion<NodeStats> done) {
+        return treeInbox.offer(() -> done.complete(computeStats(), lastApplied));
+    }
+
+    private boolean propose(Command command, Completion<OpResult> done) {
+        if (!running) return false;
+        long id = requestIds.incrementAndGet();
+        waiting.put(id, done);
+        if (!logInbox.offer(new Submitted(id, command))) {
+            waiting.remove(id);
+            return false;
+        }
+        return true;
+    }
+
+    /** Internal proposals (expiry, reaping) that nobody awaits. */
+    private void proposeInternal(Command command) {
+        if (!logInbox.offer(new Submitted(0, command))) LOG.debug("log inbox full, {} retried later", command);
+    }
+
+    // ---- log thread -------------------------------------------------------------------------
+
+    private void runLogLoop() {
+        List<Submitted> batch = new ArrayList<>(config.maxBatch());
+        List<byte[]> encoded = new ArrayList<>(config.maxBatch());
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.tickMs() / 10));
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                batch.clear();
+                logInbox.drain(batch::add, config.maxBatch());
+                if (!batch.isEmpty()) proposeBatch(batch, encoded);
+                List<LogEntry> committed = replicator.process();
+                leader = replicator.isLeader();
+                if (!committed.isEmpty()) {
+                    Runnable apply = () -> applyCommitted(committed);
+                    while (!treeInbox.offer(apply)) {
+                        // The tree thread is behind; the log thread may wait, event loops never do.
+                        Thread.onSpinWait();
+                    }
+                }
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    replicator.tick();
+                    nextTick = now + tickNanos;
+                }
+                if (batch.isEmpty() && committed.isEmpty()) logInbox.idle(nextTick - now);
+            }
+        } catch (Throwable t) {
+            fail("log thread", t);
+        }
+    }
+
+    private void proposeBatch(List<Submitted> batch, List<byte[]> encoded) {
+        if (!replicator.isLeader()) {
+            for (Submitted s : batch) failWaiting(s.requestId(), ErrorCode.CONNECTION_LOSS);
+            return;
+        }
+        // The leader's clock, kept monotonic, is the only time apply ever sees.
+        long now = Math.max(System.currentTimeMillis(), lastStampedTime);
+        lastStampedTime = now;
+        encoded.clear();
+        for (Submitted s : batch) {
+            encoded.add(CommandCodec.encode(new Proposal(now, s.requestId() == 0 ? 0 : config.serverId(), s.requestId(), s.command())));
+        }
+        replicator.propose(encoded);
+    }
+
+    private void failWaiting(long requestId, ErrorCode code) {
+        Completion<OpResult> c = requestId == 0 ? null : waiting.remove(requestId);
+        if (c != null) {
+            Runnable task = () -> c.complete(new OpResult.Error(code), lastApplied);
+            while (!treeInbox.offer(task)) Thread.onSpinWait();
+        }
+    }
+
+    // ---- tree thread ------------------------------------------------------------------------
+
+    private void runTreeLoop() {
+        long sessionCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(50, Math.min(config.tickMs() / 2, 1000)));
+        long reapNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, config.reapIntervalMs()));
+        long nextSessionCheck = System.nanoTime() + sessionCheckNanos;
+        long nextReap = System.nanoTime() + reapNanos;
+        try {
+            while (running) {
+                int n = treeInbox.drain(Runnable::run, 4096);
+                long now = System.nanoTime();
+                if (now >= nextSessionCheck) {
+                    if (leader) expireSessions(now);
+                    nextSessionCheck = now + sessionCheckNanos;
+                }
+                if (now >= nextReap) {
+                    if (leader) reap();
+                    nextReap = now + reapNanos;
+                }
+                if (n == 0) treeInbox.idle(Math.min(nextSessionCheck, nextReap) - now);
+            }
+        } catch (Throwable t) {
+            fail("tree thread", t);
+        }
+    }
+
+    private void applyCommitted(List<LogEntry> entries) {
+        for (LogEntry e : entries) {
+            if (e.kind() != EntryKind.COMMAND) {
+                stateMachine.skip(e.index());
+                lastApplied = e.index();
+                continue;
+            }
+            Proposal p = CommandCodec.decode(e.data());
+            Applied applied = stateMachine.apply(e.index(), p);
+            lastApplied = e.index();
+            for (WatchEvent ev : applied.events()) watches.trigger(ev);
+            if (p.command() instanceof Command.ReapNode r) reaping.remove(r.path());
+            if (applied.closedSessionId() != 0) {
+                long sid = applied.closedSessionId();
+                lastSeen.remove(sid);
+                expiring.remove(sid);
+                SessionOwner owner = owners.remove(sid);
+                // A client that asked to close is answered below and closes itself; anyone else
+                // still holding the session (expiry, or a close from elsewhere) is cut off now.
+                boolean closedByItsClient = p.command() instanceof Command.CloseSession c && !c.expired()
+                        && p.originServer() == config.serverId();
+                if (owner != null && !closedByItsClient) owner.sessionClosed(sid);
+            }
+            if (p.originServer() == config.serverId() && p.requestId() != 0) {
+                Completion<OpResult> c = waiting.remove(p.requestId());
+                if (c != null) c.complete(applied.result(), e.index());
+            }
+        }
+    }
+
+    private void expireSessions(long now) {
+        for (Session s : stateMachine.sessions().values()) {
+            Long seen = lastSeen.get(s.id());
+            if (seen == null) {
+                // Never heard of here (restart, new leader): a fresh full timeout, as ZooKeeper gives.
+                lastSeen.put(s.id(), now);
+            } else if (now - seen > TimeUnit.MILLISECONDS.toNanos(s.timeoutMs()) && expiring.add(s.id())) {
+                LOG.info("session 0x{} expired after {} ms of silence", Long.toHexString(s.id()), s.timeoutMs());
+                proposeInternal(new Command.CloseSession(s.id(), true));
+            }
+        }
+    }
+
+    private void reap() {
+        long now = System.currentTimeMillis();
+        for (String path : stateMachine.tree().containers()) reapIfDue(path, now);
+        for (String path : stateMachine.tree().ttlNodes()) reapIfDue(path, now);
+    }
+
+    private void reapIfDue(String path, long now) {
+        if (stateMachine.isReapable(path, now) && reaping.add(path)) proposeInternal(new Command.ReapNode(path));
+    }
+
+    private NodeStats computeStats() {
+        long dataSize = 0;
+        int ephemerals = 0;
+        for (String path : stateMachine.tree().paths()) {
+            Znode z = stateMachine.tree().get(path);
+            dataSize += path.length() + (z.data() == null ? 0 : z.data().length);
+        }
+        for (Session s : stateMachine.sessions().values()) ephemerals += stateMachine.tree().ephemeralsOf(s.id()).size();
+        return new NodeStats(lastApplied, stateMachine.tree().size(), watches.watchCount(), watches.watchedPathCount(),
+                stateMachine.sessions().size(), ephemerals, dataSize, leader, replicator.lastIndex());
+    }
+
+    private void fail(String where, Throwable t) {
+        failure = t;
+        running = false;
+        LOG.error("meerkat {} stopped on an unexpected error; the node stops serving", where, t);
+    }
+
+    @Override
+    public void close() {
+        if (!running && treeThread == null) return;
+        running = false;
+        treeInbox.wake();
+        logInbox.wake();
+        try {
+            if (logThread != null) logThread.join(5000);
+            if (treeThread != null) treeThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+    }
+}
