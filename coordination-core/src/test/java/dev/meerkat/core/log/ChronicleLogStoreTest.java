@@ -206,6 +206,21 @@ class ChronicleLogStoreTest {
     }
 
     @Test
+    void missingCycleFileIsReportedInsteadOfServingALogWithAHole() throws IOException {
+        open();
+        log.append(entries(1, 10, 1));
+        clock.advanceMillis(1000);
+        log.append(entries(11, 20, 1));
+        log.close();
+        log = null;
+        Files.delete(cycleFiles().get(0));
+
+        assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("missing entries 1..10");
+        log = null;
+    }
+
+    @Test
     void tornHardStateTempFileIsIgnored() throws IOException {
         open();
         log.saveHardState(new HardState(3, 2, 1));
