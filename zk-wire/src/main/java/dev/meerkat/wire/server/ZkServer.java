@@ -42,16 +42,12 @@ public final class ZkServer {
     /** Starts listening; the future gives the server once the port is bound (read the port back from it). */
     public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
         ZkServer server = new ZkServer(vertx, node, config);
-        // The first listener binds (perhaps to port 0); the others then share the port it got.
-        return vertx.deployVerticle(server.new Listener(config.port()))
-                .compose(id -> {
+        // All listeners deploy together on the configured port: Vert.x shares one bound socket
+        // between them (port 0 included), spreading accepted connections over the event loops.
+        return vertx.deployVerticle(() -> server.new Listener(config.port()), new DeploymentOptions().setInstances(Math.max(1, listeners)))
+                .map(id -> {
                     server.deployments.add(id);
-                    if (listeners <= 1) return Future.succeededFuture(server);
-                    return vertx.deployVerticle(() -> server.new Listener(server.port), new DeploymentOptions().setInstances(listeners - 1))
-                            .map(id2 -> {
-                                server.deployments.add(id2);
-                                return server;
-                            });
+                    return server;
                 })
                 .onSuccess(s -> LOG.info("serving ZooKeeper clients on {}:{}", config.host(), s.port));
     }
@@ -122,8 +118,9 @@ public final class ZkServer {
                 metrics.connections.incrementAndGet();
             });
             String host = config.host() == null ? "0.0.0.0" : config.host();
-            return netServer.listen(listenPort, host).onSuccess(s -> {
+            return netServer.listen(listenPort, host).map(s -> {
                 if (port == 0) port = s.actualPort();
+                return s;
             });
         }
 

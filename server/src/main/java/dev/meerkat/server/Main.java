@@ -1,0 +1,70 @@
+package dev.meerkat.server;
+
+import dev.meerkat.core.storage.DataDirectoryException;
+import dev.meerkat.server.config.ConfigException;
+import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.server.config.ZooCfgParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
+@Command(name = "meerkat", mixinStandardHelpOptions = true, version = "Meerkat 0.1.0 (ZooKeeper 3.9 protocol)",
+        description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.")
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "zoo.cfg", description = "ZooKeeper-format configuration file")
+    Path configFile;
+
+    @Option(names = "--port", description = "client port (overrides clientPort; 0 = any free port)")
+    Integer port;
+
+    @Option(names = "--data-dir", description = "data directory (overrides dataDir)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = configFile == null ? ServerConfig.defaults() : new ZooCfgParser().parse(configFile);
+        } catch (ConfigException e) {
+            System.err.println("meerkat: " + e.getMessage());
+            return 2;
+        }
+        if (port != null) config = config.withClientPort(port);
+        if (dataDir != null) config = config.withDataDir(dataDir);
+        Meerkat meerkat;
+        try {
+            meerkat = Meerkat.start(config);
+        } catch (DataDirectoryException | IllegalStateException e) {
+            System.err.println("meerkat: " + e.getMessage());
+            return 1;
+        }
+        LOG.info("Meerkat ready: clients connect to {} (data in {})", meerkat.connectString(),
+                config.inMemory() ? "memory" : config.dataDir().toAbsolutePath());
+        // Printed on stdout so scripts and tests can read the bound port back.
+        System.out.println("MEERKAT_READY port=" + meerkat.port());
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            meerkat.close();
+            stopped.countDown();
+        }, "meerkat-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0) System.exit(code);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.meerkat.server;
+
+import dev.meerkat.core.log.ChronicleLogStore;
+import dev.meerkat.core.log.LogStore;
+import dev.meerkat.core.log.MemoryLogStore;
+import dev.meerkat.core.node.Node;
+import dev.meerkat.core.node.NodeConfig;
+import dev.meerkat.core.storage.DataDirectory;
+import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.wire.server.WireConfig;
+import dev.meerkat.wire.server.ZkServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running Meerkat server: what {@code main} starts and what tests embed.
+ *
+ * <pre>{@code
+ * try (Meerkat meerkat = Meerkat.embedded()) {          // free port, in-memory data
+ *     ZooKeeper zk = new ZooKeeper(meerkat.connectString(), 10_000, event -> {});
+ * }
+ * }</pre>
+ */
+public final class Meerkat implements AutoCloseable {
+    private final ServerConfig config;
+    private final Vertx vertx;
+    private final DataDirectory dataDirectory;
+    private final Node node;
+    private final ZkServer zkServer;
+    private final long startNanos;
+
+    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer, long startNanos) {
+        this.config = config;
+        this.vertx = vertx;
+        this.dataDirectory = dataDirectory;
+        this.node = node;
+        this.zkServer = zkServer;
+        this.startNanos = startNanos;
+    }
+
+    /** A single node on a free loopback port, keeping its data in memory: for tests. */
+    public static Meerkat embedded() {
+        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null));
+    }
+
+    /** A single node on a free loopback port with its data in {@code dataDir}. */
+    public static Meerkat embedded(Path dataDir) {
+        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir));
+    }
+
+    /** Starts a node; returns once it accepts clients. */
+    public static Meerkat start(ServerConfig config) {
+        long t0 = System.nanoTime();
+        DataDirectory dir = null;
+        LogStore log;
+        if (config.inMemory()) {
+            log = new MemoryLogStore();
+        } else {
+            dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            try {
+                log = ChronicleLogStore.open(dir.logDirectory());
+            } catch (RuntimeException e) {
+                dir.close();
+                throw e;
+            }
+        }
+        NodeConfig nodeConfig = NodeConfig.defaults().withTickMs(config.tickTime())
+                .withReapIntervalMs(config.containerCheckIntervalMs());
+        Node node = new Node(nodeConfig, log).start();
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        WireConfig wire = WireConfig.defaults(config.tickTime())
+                .withHost(config.clientPortAddress())
+                .withPort(config.clientPort())
+                .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
+                .withMaxClientCnxns(config.maxClientCnxns())
+                .withMaxBuffer(config.juteMaxBuffer())
+                .withFourLetterWords(config.fourLetterWords())
+                .withSuperDigest(config.superDigest());
+        try {
+            ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new Meerkat(config, vertx, dir, node, server, t0);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            vertx.close();
+            node.close();
+            if (dir != null) dir.close();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
+    public String connectString() {
+        String host = config.clientPortAddress();
+        if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
+        return host + ":" + zkServer.port();
+    }
+
+    public int port() {
+        return zkServer.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** How long {@link #start} took, in milliseconds. */
+    public double startMillis(long untilNanos) {
+        return (untilNanos - startNanos) / 1e6;
+    }
+
+    @Override
+    public void close() {
+        try {
+            zkServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closing anyway: the node and the data directory must be released.
+        }
+        vertx.close();
+        node.close();
+        if (dataDirectory != null) dataDirectory.close();
+    }
+}
