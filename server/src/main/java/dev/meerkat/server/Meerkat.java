@@ -6,6 +6,7 @@ import dev.meerkat.core.log.MemoryLogStore;
 import dev.meerkat.core.node.Node;
 import dev.meerkat.core.node.NodeConfig;
 import dev.meerkat.core.storage.DataDirectory;
+import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
@@ -58,20 +59,30 @@ public final class Meerkat implements AutoCloseable {
         long t0 = System.nanoTime();
         DataDirectory dir = null;
         LogStore log;
+        SnapshotStore snapshots = null;
         if (config.inMemory()) {
             log = new MemoryLogStore();
         } else {
             dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
             try {
                 log = ChronicleLogStore.open(dir.logDirectory());
+                snapshots = SnapshotStore.open(dir.snapshotDirectory());
             } catch (RuntimeException e) {
                 dir.close();
                 throw e;
             }
         }
         NodeConfig nodeConfig = NodeConfig.defaults().withTickMs(config.tickTime())
-                .withReapIntervalMs(config.containerCheckIntervalMs());
-        Node node = new Node(nodeConfig, log).start();
+                .withReapIntervalMs(config.containerCheckIntervalMs())
+                .withSnapshots(config.snapCount(), config.snapRetainCount());
+        Node node;
+        try {
+            node = new Node(nodeConfig, log, snapshots).start();
+        } catch (RuntimeException e) {
+            log.close();
+            if (dir != null) dir.close();
+            throw e;
+        }
         int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         WireConfig wire = WireConfig.defaults(config.tickTime())

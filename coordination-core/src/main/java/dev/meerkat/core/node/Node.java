@@ -23,7 +23,24 @@ import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.meerkat.core.snapshot.ChunkedBuffer;
+import dev.meerkat.core.snapshot.SnapshotCodec;
+import dev.meerkat.core.storage.SnapshotFile;
+import dev.meerkat.core.storage.SnapshotStore;
+import dev.meerkat.core.storage.SnapshotWriter;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,9 +70,20 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final LogStore log;
     private final Replicator replicator;
-    private final StateMachine stateMachine = new StateMachine();
+    private final SnapshotStore snapshots;
     private final WatchManager watches = new WatchManager();
-    private final QueryEngine queries = new QueryEngine(stateMachine.tree(), watches);
+    private StateMachine stateMachine = new StateMachine();
+    private QueryEngine queries = new QueryEngine(stateMachine.tree(), watches);
+    /** Work that must run on the log thread because the log is single-threaded (compaction). */
+    private final Queue<Runnable> logTasks = new ConcurrentLinkedQueue<>();
+    private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "meerkat-snapshot");
+        t.setDaemon(true);
+        return t;
+    });
+    private long lastAppliedTerm;
+    private long lastSnapshotIndex;
+    private volatile boolean snapshotInProgress;
     private final Inbox<Runnable> treeInbox;
     private final Inbox<Submitted> logInbox;
     private final Map<Long, Completion<OpResult>> waiting = new ConcurrentHashMap<>();
@@ -80,8 +108,14 @@ public final class Node implements AutoCloseable {
     }
 
     public Node(NodeConfig config, LogStore log) {
+        this(config, log, null);
+    }
+
+    /** A node whose state survives restarts: {@code snapshots} null keeps state in the log only. */
+    public Node(NodeConfig config, LogStore log, SnapshotStore snapshots) {
         this.config = config;
         this.log = log;
+        this.snapshots = snapshots;
         this.replicator = new SoloReplicator(log, config.serverId());
         this.treeInbox = new Inbox<>(config.inboxCapacity());
         this.logInbox = new Inbox<>(config.inboxCapacity());
@@ -90,6 +124,7 @@ public final class Node implements AutoCloseable {
     /** Replays the log into the tree, then starts serving. Returns once the node is ready for clients. */
     public Node start() {
         long t0 = System.nanoTime();
+        loadNewestSnapshot();
         List<LogEntry> recovered = replicator.process();
         applyCommitted(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), lastApplied,
@@ -206,6 +241,7 @@ public final class Node implements AutoCloseable {
                 batch.clear();
                 logInbox.drain(batch::add, config.maxBatch());
                 if (!batch.isEmpty()) proposeBatch(batch, encoded);
+                for (Runnable task; (task = logTasks.poll()) != null; ) task.run();
                 List<LogEntry> committed = replicator.process();
                 leader = replicator.isLeader();
                 if (!committed.isEmpty()) {
@@ -278,6 +314,9 @@ public final class Node implements AutoCloseable {
 
     private void applyCommitted(List<LogEntry> entries) {
         for (LogEntry e : entries) {
+            // A snapshot loaded at start may already cover the head of what the log replays.
+            if (e.index() <= stateMachine.lastApplied()) continue;
+            lastAppliedTerm = e.term();
             if (e.kind() != EntryKind.COMMAND) {
                 stateMachine.skip(e.index());
                 lastApplied = e.index();
@@ -304,6 +343,7 @@ public final class Node implements AutoCloseable {
                 if (c != null) c.complete(applied.result(), e.index());
             }
         }
+        maybeSnapshot();
     }
 
     private void expireSessions(long now) {
@@ -327,6 +367,75 @@ public final class Node implements AutoCloseable {
 
     private void reapIfDue(String path, long now) {
         if (stateMachine.isReapable(path, now) && reaping.add(path)) proposeInternal(new Command.ReapNode(path));
+    }
+
+    // ---- snapshots --------------------------------------------------------------------------
+
+    private void loadNewestSnapshot() {
+        if (snapshots == null) return;
+        Optional<SnapshotFile> newest = snapshots.newestValid();
+        if (newest.isEmpty()) return;
+        SnapshotFile file = newest.get();
+        if (file.index() < log.snapshotIndex()) {
+            throw new IllegalStateException("newest usable snapshot (index " + file.index() + ") is older than the log's start ("
+                    + log.firstIndex() + "): entries in between are gone; the data directory cannot be recovered");
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.open(), 1 << 16))) {
+            SnapshotCodec.Loaded loaded = SnapshotCodec.read(in);
+            stateMachine = loaded.stateMachine();
+            queries = new QueryEngine(stateMachine.tree(), watches);
+            lastAppliedTerm = loaded.lastAppliedTerm();
+            lastApplied = stateMachine.lastApplied();
+            lastSnapshotIndex = lastApplied;
+            LOG.info("loaded snapshot {} ({} znodes, {} sessions)", file, stateMachine.tree().size(), stateMachine.sessions().size());
+        } catch (IOException e) {
+            throw new IllegalStateException("snapshot " + file + " passed its checksum but cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every snapCount entries: serialise the state here (CPU only, no disk: a short pause of the tree
+     * thread), then write, sync and purge on the snapshot thread while the node keeps serving.
+     */
+    private void maybeSnapshot() {
+        if (snapshots == null || snapshotInProgress || lastApplied - lastSnapshotIndex < config.snapCount()) return;
+        long index = lastApplied;
+        long term = lastAppliedTerm;
+        ChunkedBuffer buffer = new ChunkedBuffer();
+        long t0 = System.nanoTime();
+        try {
+            DataOutputStream out = new DataOutputStream(buffer);
+            SnapshotCodec.write(stateMachine, term, out);
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory serialisation cannot fail", e);
+        }
+        long pauseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        snapshotInProgress = true;
+        lastSnapshotIndex = index;
+        snapshotWriter.execute(() -> writeSnapshot(buffer, index, term, pauseMs));
+    }
+
+    private void writeSnapshot(ChunkedBuffer buffer, long index, long term, long pauseMs) {
+        try (SnapshotWriter writer = snapshots.begin(index, term)) {
+            OutputStream out = new BufferedOutputStream(writer.outputStream(), 1 << 16);
+            buffer.writeTo(out);
+            out.flush();
+            writer.commit();
+            snapshots.purge(config.snapRetainCount());
+            // Keep the log back to the oldest retained snapshot, so a damaged newest snapshot can
+            // fall back to an older one plus the log.
+            long oldest = snapshots.list().get(0).index();
+            logTasks.add(() -> {
+                if (oldest > log.snapshotIndex() && oldest <= log.lastIndex()) log.compact(oldest);
+            });
+            logInbox.wake();
+            LOG.info("snapshot at zxid 0x{} written: {} bytes, tree paused {} ms", Long.toHexString(index), buffer.size(), pauseMs);
+        } catch (Exception e) {
+            LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
+        } finally {
+            snapshotInProgress = false;
+        }
     }
 
     private NodeStats computeStats() {
@@ -356,6 +465,12 @@ public final class Node implements AutoCloseable {
         try {
             if (logThread != null) logThread.join(5000);
             if (treeThread != null) treeThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        snapshotWriter.shutdown();
+        try {
+            snapshotWriter.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

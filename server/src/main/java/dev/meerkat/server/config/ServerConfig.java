@@ -80,6 +80,11 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
                 maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, ms);
     }
 
+    public ServerConfig withSnapshots(int count, int retain) {
+        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
+                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, count, retain, containerCheckIntervalMs);
+    }
+
     public ServerConfig withJuteMaxBuffer(int n) {
         return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
                 maxClientCnxns, n, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
