@@ -1,0 +1,93 @@
+package dev.meerkat.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ZooCfgParserTest {
+
+    @Test
+    void readsTheKeysMeerkatHonours(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, """
+                # a typical ZooKeeper config
+                tickTime=500
+                clientPort = 2191
+                clientPortAddress=127.0.0.1
+                dataDir=/var/lib/meerkat
+                dataLogDir=/var/log/meerkat
+                minSessionTimeout=1500
+                maxSessionTimeout=30000
+                maxClientCnxns=0
+                jute.maxbuffer=2097152
+                4lw.commands.whitelist=ruok, mntr
+                superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=
+                snapCount=5000
+                autopurge.snapRetainCount=5
+                znode.container.checkIntervalMs=250
+                """);
+        ServerConfig c = new ZooCfgParser(w -> { }).parse(cfg);
+        assertThat(c.tickTime()).isEqualTo(500);
+        assertThat(c.clientPort()).isEqualTo(2191);
+        assertThat(c.clientPortAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/meerkat"));
+        assertThat(c.dataLogDir()).isEqualTo(Path.of("/var/log/meerkat"));
+        assertThat(c.effectiveMinSessionTimeout()).isEqualTo(1500);
+        assertThat(c.effectiveMaxSessionTimeout()).isEqualTo(30000);
+        assertThat(c.maxClientCnxns()).isZero();
+        assertThat(c.juteMaxBuffer()).isEqualTo(2097152);
+        assertThat(c.fourLetterWords()).isEqualTo(Set.of("ruok", "mntr"));
+        assertThat(c.superDigest()).isEqualTo("super:D/InIHSb7yEEbrWz8b9l71RjZJU=");
+        assertThat(c.snapCount()).isEqualTo(5000);
+        assertThat(c.snapRetainCount()).isEqualTo(5);
+        assertThat(c.containerCheckIntervalMs()).isEqualTo(250);
+    }
+
+    @Test
+    void sessionTimeoutBoundsDefaultToTwoAndTwentyTicks() {
+        ServerConfig c = new ZooCfgParser(w -> { }).parse("zoo.cfg", List.of("tickTime=1000"), null);
+        assertThat(c.effectiveMinSessionTimeout()).isEqualTo(2000);
+        assertThat(c.effectiveMaxSessionTimeout()).isEqualTo(20000);
+        assertThat(c.clientPort()).isEqualTo(2181);
+        assertThat(c.dataDir()).isEqualTo(Path.of("meerkat-data"));
+    }
+
+    @Test
+    void ignoredZooKeeperKeysAreWarnedAboutWithTheirLine() {
+        List<String> warnings = new ArrayList<>();
+        new ZooCfgParser(warnings::add).parse("zoo.cfg", List.of("initLimit=5", "", "syncLimit=2"), null);
+        assertThat(warnings).containsExactly(
+                "zoo.cfg:1: 'initLimit' is not used by Meerkat and is ignored",
+                "zoo.cfg:3: 'syncLimit' is not used by Meerkat and is ignored");
+    }
+
+    @Test
+    void malformedValueNamesFileAndLine() {
+        ZooCfgParser parser = new ZooCfgParser(w -> { });
+        assertThatThrownBy(() -> parser.parse("conf/zoo.cfg", List.of("# ok", "tickTime=2000", "clientPort=twenty"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("conf/zoo.cfg:3: clientPort must be a whole number, not 'twenty'");
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("clientPort=70000"), null))
+                .hasMessageStartingWith("zoo.cfg:1: clientPort must be between 0 and 65535");
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("tickTime 2000"), null))
+                .hasMessage("zoo.cfg:1: expected key=value but found 'tickTime 2000'");
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("superDigest=nocolon"), null))
+                .hasMessageStartingWith("zoo.cfg:1: superDigest");
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("minSessionTimeout=9000", "maxSessionTimeout=4000"), null))
+                .hasMessageContaining("minSessionTimeout (9000) is larger than maxSessionTimeout (4000)");
+    }
+
+    @Test
+    void unreadableFileIsReported(@TempDir Path dir) {
+        assertThatThrownBy(() -> new ZooCfgParser(w -> { }).parse(dir.resolve("missing.cfg")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.cfg").hasMessageContaining("cannot read");
+    }
+}
