@@ -686,6 +686,10 @@ public final class RaftNode {
         if (!bugs.commitOlderTermByCounting() && log.term(quorumIndex) != term) return false;
         log.commitTo(quorumIndex);
         configs.committedTo(log.committed);
+        if (configs.currentIndex() <= log.committed) {
+            Membership current = configs.current();
+            progress.keySet().removeIf(node -> !current.contains(node));
+        }
         if (committedEntryInCurrentTerm() && !readsAwaitingCommit.isEmpty()) {
             List<long[]> waiting = new ArrayList<>(readsAwaitingCommit);
             readsAwaitingCommit.clear();
@@ -707,7 +711,11 @@ public final class RaftNode {
 
     private void bcastAppend() {
         for (long node : progress.keySet()) {
-            if (node != id) sendAppend(node, true);
+            if (node == id) continue;
+            sendAppend(node, true);
+            while (sendAppend(node, false)) {
+                // Fill the follower's window (replicate state); a probe sends just one.
+            }
         }
     }
 
@@ -806,7 +814,11 @@ public final class RaftNode {
         for (long l : after.learners()) {
             if (!progress.containsKey(l)) addProgress(l, true);
         }
-        progress.keySet().removeIf(n -> !after.contains(n));
+        // A removed node keeps its progress (and so keeps receiving appends) until the entry that
+        // removes it commits: that way it learns of its removal and stops campaigning.
+        for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+            if (!after.contains(e.getKey())) e.getValue().learner = true;
+        }
         if (leadTransferee != 0 && !after.isVoter(leadTransferee)) leadTransferee = 0;
     }
 

@@ -51,7 +51,7 @@ final class LocalCluster {
     final Map<Long, Member> members = new LinkedHashMap<>();
     final ArrayDeque<RaftMessage> inFlight = new ArrayDeque<>();
     final Set<Long> isolated = new HashSet<>();
-    /** Messages this returns true for are dropped. */
+    /** Messages this returns true for are dropped; it is asked when a message is sent and again on delivery. */
     Predicate<RaftMessage> dropIf = m -> false;
 
     LocalCluster(int n, java.util.function.Function<RaftConfig.Builder, RaftConfig.Builder> tweak) {
