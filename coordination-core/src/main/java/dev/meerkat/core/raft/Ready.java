@@ -1,0 +1,38 @@
+package dev.meerkat.core.raft;
+
+import dev.meerkat.core.log.HardState;
+import dev.meerkat.core.log.LogEntry;
+
+import java.util.List;
+
+/**
+ * Work the caller must do for the node, in this order:
+ * <ol>
+ *   <li>if {@link #snapshot()} is set: restore the state machine from it, make it the newest
+ *       snapshot of the {@link SnapshotSource}, then {@code LogStore.resetToSnapshot(index, term)};</li>
+ *   <li>append {@link #entriesToPersist()} to the LogStore (it truncates a conflicting suffix);</li>
+ *   <li>if {@link #mustSync()}: {@code LogStore.sync()};</li>
+ *   <li>if {@link #hardState()} is non-null: {@code LogStore.saveHardState(hardState)};</li>
+ *   <li>only now send {@link #messages()}: vote grants and append acknowledgements promise that
+ *       the state above is durable;</li>
+ *   <li>apply {@link #committedEntries()} in order, serve {@link #readStates()} once applied;</li>
+ *   <li>call {@code RaftNode.advance(this)}.</li>
+ * </ol>
+ *
+ * @param hardState        term/vote/commit to save, or null when unchanged since the last Ready
+ * @param entriesToPersist new log entries, possibly replacing a suffix of the persisted log
+ * @param snapshot         a snapshot received from the leader to install, or null
+ * @param committedEntries entries now known committed, to apply in order
+ * @param messages         messages to send once the above is durable
+ * @param readStates       answered read-index requests
+ * @param mustSync         whether the writes must be fsynced before the messages go out
+ */
+public record Ready(
+        HardState hardState,
+        List<LogEntry> entriesToPersist,
+        IncomingSnapshot snapshot,
+        List<LogEntry> committedEntries,
+        List<RaftMessage> messages,
+        List<ReadState> readStates,
+        boolean mustSync) {
+}

@@ -1,0 +1,51 @@
+package dev.meerkat.core.raft;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the deterministic simulation over many seeds. Reproduce a failure with the one line it
+ * prints, e.g. {@code mvn -pl coordination-core test -Dtest=RaftSimulationTest -Draft.sim.seed=123 -Draft.sim.nodes=5};
+ * soak with {@code -Draft.sim.soak.seeds=100000}.
+ */
+class RaftSimulationTest {
+
+    private static final int CI_SEEDS = Integer.getInteger("raft.sim.seeds", 1000);
+
+    @Test
+    void threeNodeClustersStaySafeAndLiveUnderFaults() {
+        runSeeds(3);
+    }
+
+    @Test
+    void fiveNodeClustersStaySafeAndLiveUnderFaults() {
+        runSeeds(5);
+    }
+
+    private void runSeeds(int nodes) {
+        String single = System.getProperty("raft.sim.seed");
+        if (single != null) {
+            int only = Integer.getInteger("raft.sim.nodes", nodes);
+            if (only != nodes) return;
+            Simulation.Result r = Simulation.run(Long.parseLong(single), nodes, RaftBugs.NONE);
+            assertThat(r.failure()).as(r.reproduce()).isNull();
+            return;
+        }
+        int seeds = Integer.getInteger("raft.sim.soak.seeds", CI_SEEDS);
+        long start = System.nanoTime();
+        long steps = 0;
+        long committed = 0;
+        for (long seed = 1; seed <= seeds; seed++) {
+            Simulation.Result r = Simulation.run(seed, nodes, RaftBugs.NONE);
+            if (!r.ok()) {
+                System.out.println("RAFT SIM FAILURE, reproduce with: " + r.reproduce() + " -- " + r.failure());
+            }
+            assertThat(r.failure()).as("reproduce with " + r.reproduce()).isNull();
+            steps += r.steps();
+            committed += r.committed();
+        }
+        System.out.printf("raft sim: %d nodes, %d seeds, %d steps, %d entries committed, %d ms%n",
+                nodes, seeds, steps, committed, (System.nanoTime() - start) / 1_000_000);
+    }
+}

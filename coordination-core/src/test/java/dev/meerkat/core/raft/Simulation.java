@@ -1,0 +1,518 @@
+package dev.meerkat.core.raft;
+
+import dev.meerkat.core.log.EntryKind;
+import dev.meerkat.core.log.LogEntry;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic simulation of a Raft cluster: in-memory disks that lose unsynced writes on a
+ * crash, a network that loses, delays, duplicates and reorders messages, symmetric and one-way
+ * partitions, crashes and restarts, slow disks. Everything comes from one seed, so a failure
+ * replays exactly. Safety is checked after every event ({@link SafetyChecker}); after the faults
+ * heal the cluster must commit a new proposal, and every node must catch up, within a bound.
+ *
+ * <p>Time is in units; a node ticks every {@link #TICK} units, messages take 1-8 units
+ * (sometimes up to four ticks).
+ */
+final class Simulation {
+
+    static final int TICK = 10;
+    static final int CHAOS_TICKS = 300;
+    /** After healing: a new proposal must commit, and every node apply it, within this many ticks. */
+    static final int LIVENESS_TICKS = 200;
+
+    record Result(long seed, int nodes, String failure, long steps, long committed) {
+        boolean ok() {
+            return failure == null;
+        }
+
+        String reproduce() {
+            return "-Draft.sim.seed=" + seed + " -Draft.sim.nodes=" + nodes;
+        }
+    }
+
+    private record Envelope(long at, long seq, RaftMessage message) implements Comparable<Envelope> {
+        @Override
+        public int compareTo(Envelope o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final class SimNode {
+        final long id;
+        final int phase;
+        final SimDisk disk = new SimDisk();
+        final SimSnapshots snapshots = new SimSnapshots();
+        final SplittableRandom nodeRandom;
+        RaftNode raft;
+        boolean up = true;
+        RaftRole lastRole = RaftRole.FOLLOWER;
+        long lastTerm;
+        int diskDelay;
+        long restartAt = -1;
+        Ready pending;
+        long pendingDoneAt;
+        // The replicated state machine: a running digest of the applied entries.
+        long smIndex;
+        long smDigest;
+        long smTerm;
+        Membership smMembership;
+
+        SimNode(long id) {
+            this.id = id;
+            this.phase = random.nextInt(TICK);
+            this.nodeRandom = random.split();
+            start();
+        }
+
+        void start() {
+            SnapshotSource.SnapshotMeta snap = snapshots.latest();
+            if (snap == null) {
+                smIndex = 0;
+                smDigest = 0;
+                smTerm = 0;
+                smMembership = config(id).initialMembership();
+            } else {
+                ByteBuffer b = ByteBuffer.wrap(snapshots.data());
+                smIndex = b.getLong();
+                smDigest = b.getLong();
+                smTerm = snap.term();
+                smMembership = snap.membership();
+            }
+            raft = new RaftNode(config(id), disk, snapshots, nodeRandom.split());
+            lastRole = raft.role();
+            lastTerm = raft.term();
+        }
+
+        boolean busy() {
+            return pending != null;
+        }
+    }
+
+    private final long seed;
+    private final int n;
+    private final RaftBugs bugs;
+    private final SplittableRandom random;
+    private final boolean preVote;
+    private final boolean checkQuorum;
+    private final SimNode[] nodes;
+    private final PriorityQueue<Envelope> network = new PriorityQueue<>();
+    private final boolean[][] blocked;
+    private final SafetyChecker checker = new SafetyChecker();
+    private final Map<Long, Long> readRequiredIndex = new HashMap<>();
+    private long nextSeq;
+    private long now;
+    private long steps;
+    private double dropRate;
+    private double dupRate;
+    /** Crash points: chance that a node loses power right after finishing a Ready (e.g. just after granting a vote). */
+    private final double crashAfterReadyRate;
+    private final int faultEvery;
+    /**
+     * Crash points: chance that a node loses power right after a protocol decision became durable
+     * and was announced (it granted a vote; as leader it advanced its commit index).
+     */
+    private final double crashPointRate;
+    private final long maxBytesPerAppend;
+    private final int maxInflight;
+    private long longDelayUntil;
+    private long proposals;
+    private long nextReadId = 1;
+    private final Set<String> finalProposals = new HashSet<>();
+    private long finalCommittedIndex = -1;
+
+    Simulation(long seed, int n, RaftBugs bugs) {
+        this.seed = seed;
+        this.n = n;
+        this.bugs = bugs;
+        this.random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
+        // Vary the optional protections by seed: safety must hold with and without them.
+        int variant = random.nextInt(4);
+        this.preVote = variant != 1;
+        this.checkQuorum = variant != 2;
+        this.crashAfterReadyRate = new double[]{0, 0.002, 0.01, 0.03}[random.nextInt(4)];
+        this.faultEvery = new int[]{60, 120, 250}[random.nextInt(3)];
+        this.crashPointRate = new double[]{0, 0.05, 0.2}[random.nextInt(3)];
+        // One entry per append (1 byte limit) down to generous batches; stop-and-wait up to a window.
+        this.maxBytesPerAppend = new long[]{1, 150, 1000}[random.nextInt(3)];
+        this.maxInflight = 1 + random.nextInt(4);
+        this.blocked = new boolean[n + 1][n + 1];
+        this.nodes = new SimNode[n + 1];
+        for (int i = 1; i <= n; i++) nodes[i] = new SimNode(i);
+    }
+
+    private RaftConfig config(long id) {
+        Set<Long> voters = new HashSet<>();
+        for (long i = 1; i <= n; i++) voters.add(i);
+        return RaftConfig.builder(id).voters(voters)
+                .electionTick(10).heartbeatTick(1)
+                .preVote(preVote).checkQuorum(checkQuorum)
+                .maxInflightMessages(maxInflight).maxBytesPerAppend(maxBytesPerAppend).snapshotChunkBytes(256)
+                .build().withBugs(bugs);
+    }
+
+    static Result run(long seed, int nodes, RaftBugs bugs) {
+        Simulation sim = new Simulation(seed, nodes, bugs);
+        String failure;
+        try {
+            failure = sim.runAll();
+        } catch (SafetyChecker.Violation v) {
+            failure = v.getMessage();
+        } catch (RuntimeException e) {
+            failure = "exception at time " + sim.now + ": " + e;
+        }
+        return new Result(seed, nodes, failure, sim.steps, sim.checker.committedCount());
+    }
+
+    private String runAll() {
+        long chaosEnd = (long) CHAOS_TICKS * TICK;
+        long deadline = chaosEnd + (long) LIVENESS_TICKS * TICK;
+        dropRate = 0.02;
+        dupRate = 0.02;
+        for (now = 0; now < deadline; now++) {
+            if (now < chaosEnd) {
+                if (random.nextInt(faultEvery) == 0) injectFault();
+            } else if (now == chaosEnd) {
+                heal();
+            }
+            restartDueNodes();
+            completePendingWrites();
+            deliverMessages();
+            tickNodes();
+            clientActivity(now >= chaosEnd);
+            if (now > chaosEnd && finalCommittedIndex > 0 && allCaughtUp()) return null;
+        }
+        if (finalCommittedIndex < 0) {
+            return "liveness: no proposal committed within " + LIVENESS_TICKS + " ticks after the faults healed; "
+                    + describe();
+        }
+        return "liveness: not every node applied index " + finalCommittedIndex + " within " + LIVENESS_TICKS
+                + " ticks after healing; " + describe();
+    }
+
+    private String describe() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) b.append(nodes[i].raft).append(nodes[i].up ? "" : " DOWN").append("; ");
+        return b.toString();
+    }
+
+    private boolean allCaughtUp() {
+        for (int i = 1; i <= n; i++) if (nodes[i].smIndex < finalCommittedIndex) return false;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private void injectFault() {
+        int kind = random.nextInt(12);
+        switch (kind) {
+            case 10, 11 -> { // crash the leader, back soon
+                SimNode leader = anyLeader();
+                if (leader != null) reboot(leader);
+            }
+            case 0, 1 -> { // crash a node, and maybe restart one
+                SimNode node = nodes[1 + random.nextInt(n)];
+                if (node.up) crash(node);
+                else restart(node);
+            }
+            case 2 -> { // isolate one node
+                int victim = 1 + random.nextInt(n);
+                for (int i = 1; i <= n; i++) {
+                    blocked[victim][i] = true;
+                    blocked[i][victim] = true;
+                }
+            }
+            case 3 -> { // split into two random groups
+                boolean[] side = new boolean[n + 1];
+                for (int i = 1; i <= n; i++) side[i] = random.nextBoolean();
+                for (int i = 1; i <= n; i++) for (int j = 1; j <= n; j++) blocked[i][j] = side[i] != side[j];
+            }
+            case 4 -> { // one-way link failure
+                int a = 1 + random.nextInt(n);
+                int b = 1 + random.nextInt(n);
+                blocked[a][b] = true;
+            }
+            case 5, 6 -> { // heal the network
+                for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
+            }
+            case 7 -> { // lossy, duplicating network
+                dropRate = random.nextInt(4) == 0 ? 0.3 : random.nextDouble() * 0.1;
+                dupRate = random.nextDouble() * 0.1;
+            }
+            case 8 -> { // slow disk, or back to normal
+                SimNode node = nodes[1 + random.nextInt(n)];
+                node.diskDelay = node.diskDelay == 0 ? 1 + random.nextInt(3 * TICK) : 0;
+            }
+            case 9 -> { // bursts of long delays (reordering across ticks)
+                longDelayUntil = now + random.nextInt(30 * TICK);
+            }
+            default -> throw new IllegalStateException();
+        }
+        // Restart crashed nodes now and then so the cluster keeps some life in it.
+        for (int i = 1; i <= n; i++) {
+            if (!nodes[i].up && random.nextInt(3) == 0) restart(nodes[i]);
+        }
+    }
+
+    private void heal() {
+        for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
+        dropRate = 0;
+        dupRate = 0;
+        longDelayUntil = 0;
+        for (int i = 1; i <= n; i++) {
+            nodes[i].diskDelay = 0;
+            if (!nodes[i].up) restart(nodes[i]);
+        }
+    }
+
+    private void reboot(SimNode node) {
+        crash(node);
+        node.restartAt = now + random.nextInt(3 * TICK);
+    }
+
+    private void restartDueNodes() {
+        for (int i = 1; i <= n; i++) {
+            SimNode node = nodes[i];
+            if (!node.up && node.restartAt >= 0 && now >= node.restartAt) restart(node);
+        }
+    }
+
+    private void crash(SimNode node) {
+        node.up = false;
+        node.pending = null;
+        node.disk.crash(random);
+        node.raft = null;
+    }
+
+    private void restart(SimNode node) {
+        node.up = true;
+        node.restartAt = -1;
+        node.start();
+        checkRoles(node);
+    }
+
+    // ------------------------------------------------------------------ event loop
+
+    private void completePendingWrites() {
+        for (int i = 1; i <= n; i++) {
+            SimNode node = nodes[i];
+            if (node.up && node.pending != null && now >= node.pendingDoneAt) {
+                Ready r = node.pending;
+                node.pending = null;
+                finishReady(node, r);
+                processReadies(node);
+            }
+        }
+    }
+
+    private void deliverMessages() {
+        List<Envelope> later = null;
+        while (!network.isEmpty() && network.peek().at <= now) {
+            Envelope env = network.poll();
+            RaftMessage m = env.message;
+            SimNode to = nodes[(int) m.to()];
+            if (!to.up || blocked[(int) m.from()][(int) m.to()]) continue;
+            if (to.busy()) {
+                // Its single thread is blocked on the disk; the message waits in the socket buffer.
+                if (later == null) later = new ArrayList<>();
+                later.add(new Envelope(now + 1, nextSeq++, m));
+                continue;
+            }
+            steps++;
+            to.raft.step(m);
+            checkRoles(to);
+            processReadies(to);
+        }
+        if (later != null) network.addAll(later);
+    }
+
+    private void tickNodes() {
+        for (int i = 1; i <= n; i++) {
+            SimNode node = nodes[i];
+            if (!node.up || node.busy() || (now + node.phase) % TICK != 0) continue;
+            steps++;
+            node.raft.tick();
+            checkRoles(node);
+            processReadies(node);
+        }
+    }
+
+    private void clientActivity(boolean healed) {
+        if (random.nextInt(healed ? 5 : 12) == 0) {
+            SimNode leader = random.nextInt(3) == 0 ? randomLeader() : anyLeader();
+            if (leader != null) {
+                String tag = (healed ? "final-" : "cmd-") + seed + "-" + (proposals++);
+                if (leader.raft.propose(tag.getBytes())) {
+                    steps++;
+                    if (healed) finalProposals.add(tag);
+                    processReadies(leader);
+                }
+            }
+        }
+        if (random.nextInt(40) == 0) {
+            SimNode node = nodes[1 + random.nextInt(n)];
+            if (node.up && !node.busy()) {
+                long id = nextReadId++;
+                if (node.raft.readIndex(id)) {
+                    steps++;
+                    readRequiredIndex.put(id, checker.maxCommitted());
+                    processReadies(node);
+                }
+            }
+        }
+        if (random.nextInt(400) == 0) {
+            SimNode leader = anyLeader();
+            if (leader != null) {
+                leader.raft.transferLeadership(1 + random.nextInt(n));
+                steps++;
+                processReadies(leader);
+            }
+        }
+    }
+
+    private SimNode anyLeader() {
+        SimNode best = null;
+        for (int i = 1; i <= n; i++) {
+            SimNode node = nodes[i];
+            if (node.up && !node.busy() && node.raft.isLeader() && (best == null || node.raft.term() > best.raft.term())) {
+                best = node;
+            }
+        }
+        return best;
+    }
+
+    /** Clients of a deposed leader that does not know it yet keep writing to it. */
+    private SimNode randomLeader() {
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            if (nodes[i].up && !nodes[i].busy() && nodes[i].raft.isLeader()) all.add(nodes[i]);
+        }
+        return all.isEmpty() ? null : all.get(random.nextInt(all.size()));
+    }
+
+    private List<RaftNode> leaders() {
+        List<RaftNode> out = new ArrayList<>(2);
+        for (int i = 1; i <= n; i++) if (nodes[i].up && nodes[i].raft.isLeader()) out.add(nodes[i].raft);
+        return out;
+    }
+
+    private void checkRoles(SimNode node) {
+        RaftNode r = node.raft;
+        if (r.isLeader()) {
+            checker.onLeader(r, null);
+            if (node.lastRole != RaftRole.LEADER || node.lastTerm != r.term()) checker.onBecameLeader(r);
+        }
+        node.lastRole = r.role();
+        node.lastTerm = r.term();
+    }
+
+    // ------------------------------------------------------------------ the driver
+
+    private void processReadies(SimNode node) {
+        while (node.up && !node.busy() && node.raft.hasReady()) {
+            Ready r = node.raft.ready();
+            checkRoles(node);
+            // Step 1 and 2: install the snapshot, write the entries (not yet synced).
+            if (r.snapshot() != null) installSnapshot(node, r.snapshot());
+            for (LogEntry e : r.entriesToPersist()) checker.onPersist(node.raft, e);
+            node.disk.append(r.entriesToPersist());
+            if (node.diskDelay > 0 && r.mustSync()) {
+                node.pending = r;
+                node.pendingDoneAt = now + 1 + random.nextInt(node.diskDelay);
+                return;
+            }
+            finishReady(node, r);
+        }
+    }
+
+    private void finishReady(SimNode node, Ready r) {
+        if (r.mustSync()) node.disk.sync();
+        if (r.hardState() != null) node.disk.saveHardState(r.hardState());
+        for (RaftMessage m : r.messages()) send(m);
+        List<RaftNode> leaders = null;
+        for (LogEntry e : r.committedEntries()) {
+            if (e.index() != node.smIndex + 1) {
+                throw new SafetyChecker.Violation("node " + node.id + " applied " + e.index() + " after " + node.smIndex);
+            }
+            node.smIndex = e.index();
+            node.smTerm = e.term();
+            node.smDigest = node.smDigest * 0x100000001B3L ^ (e.index() * 31 + e.term()) ^ java.util.Arrays.hashCode(e.data());
+            if (e.kind() == EntryKind.CONFIG) node.smMembership = Membership.decode(e.data());
+            if (leaders == null) leaders = leaders();
+            checker.onApply(node.raft, e, node.smDigest, leaders);
+            if (finalCommittedIndex < 0 && e.kind() == EntryKind.COMMAND && finalProposals.contains(new String(e.data()))) {
+                finalCommittedIndex = e.index();
+            }
+        }
+        for (ReadState rs : r.readStates()) {
+            Long required = readRequiredIndex.remove(rs.requestId());
+            if (required != null && rs.index() < required) {
+                throw new SafetyChecker.Violation("linearizability: read " + rs.requestId() + " on node " + node.id
+                        + " got read index " + rs.index() + " but index " + required + " was committed before it was asked");
+            }
+        }
+        node.raft.advance(r);
+        checkRoles(node);
+        maybeSnapshot(node);
+        if (now >= (long) CHAOS_TICKS * TICK) return;
+        boolean crashPoint = false;
+        for (RaftMessage m : r.messages()) {
+            if (m instanceof RaftMessage.VoteResponse v && v.granted() && !v.preVote()) crashPoint = true;
+        }
+        if (node.raft.isLeader() && !r.committedEntries().isEmpty()) crashPoint = true;
+        if ((crashPoint && random.nextDouble() < crashPointRate) || random.nextDouble() < crashAfterReadyRate) {
+            reboot(node);
+        }
+    }
+
+    private void installSnapshot(SimNode node, IncomingSnapshot s) {
+        ByteBuffer b = ByteBuffer.wrap(s.data());
+        long index = b.getLong();
+        long digest = b.getLong();
+        if (index != s.index()) throw new SafetyChecker.Violation("snapshot data for " + index + " sent as " + s.index());
+        checker.onSnapshotInstalled(node.id, index, digest);
+        node.snapshots.install(s);
+        node.disk.resetToSnapshot(s.index(), s.term());
+        node.smIndex = index;
+        node.smDigest = digest;
+        node.smTerm = s.term();
+        node.smMembership = s.membership();
+    }
+
+    /** Snapshots every so often and compacts the log, so that lagging nodes need a snapshot. */
+    private void maybeSnapshot(SimNode node) {
+        SnapshotSource.SnapshotMeta latest = node.snapshots.latest();
+        long last = latest == null ? 0 : latest.index();
+        if (node.smIndex - last < 12) return;
+        // Some filler so the snapshot takes several chunks.
+        ByteBuffer b = ByteBuffer.allocate(16 + (int) (node.smDigest & 0x3FF));
+        b.putLong(node.smIndex).putLong(node.smDigest);
+        node.snapshots.save(node.smIndex, node.smTerm, node.smMembership, b.array());
+        long compactTo = node.smIndex - random.nextInt(4);
+        if (compactTo > node.disk.snapshotIndex() && compactTo <= node.disk.lastIndex()) node.disk.compact(compactTo);
+    }
+
+    private void send(RaftMessage m) {
+        int from = (int) m.from();
+        int to = (int) m.to();
+        if (to < 1 || to > n || blocked[from][to]) return;
+        if (random.nextDouble() < dropRate) return;
+        if (random.nextInt(10) == 0) m = RaftMessageCodec.decode(RaftMessageCodec.encode(m)); // the transport's path
+        network.add(new Envelope(now + delay(), nextSeq++, m));
+        if (random.nextDouble() < dupRate) network.add(new Envelope(now + delay(), nextSeq++, m));
+    }
+
+    private long delay() {
+        if (now < longDelayUntil && random.nextInt(3) == 0) return 1 + random.nextInt(4 * TICK);
+        return 1 + random.nextInt(8);
+    }
+}
