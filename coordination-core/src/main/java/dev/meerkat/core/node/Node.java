@@ -12,6 +12,7 @@ import dev.meerkat.core.log.EntryKind;
 import dev.meerkat.core.log.LogEntry;
 import dev.meerkat.core.log.LogStore;
 import dev.meerkat.core.query.Query;
+import dev.meerkat.core.raft.Membership;
 import dev.meerkat.core.query.QueryEngine;
 import dev.meerkat.core.query.QueryResult;
 import dev.meerkat.core.state.Applied;
@@ -69,7 +70,8 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final LogStore log;
-    private final Replicator replicator;
+    private Replicator replicator;
+    private final NodeSnapshots raftSnapshots;
     private final SnapshotStore snapshots;
     private final WatchManager watches = new WatchManager();
     private StateMachine stateMachine = new StateMachine();
@@ -116,7 +118,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.log = log;
         this.snapshots = snapshots;
-        this.replicator = new SoloReplicator(log, config.serverId());
+        this.raftSnapshots = new NodeSnapshots(Membership.ofVoters(config.serverId()));
         this.treeInbox = new Inbox<>(config.inboxCapacity());
         this.logInbox = new Inbox<>(config.inboxCapacity());
     }
@@ -125,6 +127,10 @@ public final class Node implements AutoCloseable {
     public Node start() {
         long t0 = System.nanoTime();
         loadNewestSnapshot();
+        // A single server is a Raft cluster of one voter: the same log, commit and apply path.
+        replicator = new RaftReplicator(config.serverId(), Set.of(config.serverId()), log, raftSnapshots, m -> {
+            throw new IllegalStateException("a single-voter cluster has nobody to message: " + m);
+        });
         List<LogEntry> recovered = replicator.process();
         applyCommitted(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), lastApplied,
@@ -387,6 +393,7 @@ public final class Node implements AutoCloseable {
             lastAppliedTerm = loaded.lastAppliedTerm();
             lastApplied = stateMachine.lastApplied();
             lastSnapshotIndex = lastApplied;
+            raftSnapshots.update(file);
             LOG.info("loaded snapshot {} ({} znodes, {} sessions)", file, stateMachine.tree().size(), stateMachine.sessions().size());
         } catch (IOException e) {
             throw new IllegalStateException("snapshot " + file + " passed its checksum but cannot be read: " + e.getMessage(), e);
@@ -421,7 +428,7 @@ public final class Node implements AutoCloseable {
             OutputStream out = new BufferedOutputStream(writer.outputStream(), 1 << 16);
             buffer.writeTo(out);
             out.flush();
-            writer.commit();
+            raftSnapshots.update(writer.commit());
             snapshots.purge(config.snapRetainCount());
             // Keep the log back to the oldest retained snapshot, so a damaged newest snapshot can
             // fall back to an older one plus the log.
