@@ -32,6 +32,13 @@ final class MeerkatProcess implements AutoCloseable {
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
 
+    /** Children still alive; a shutdown hook kills them should the test JVM die without running its @AfterAll. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "meerkat-child-reaper"));
+    }
+
     private final String label;
     private final Process process;
     private final Path stdout;
@@ -73,6 +80,7 @@ final class MeerkatProcess implements AutoCloseable {
                     .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
+            LIVE.add(p);
             return new MeerkatProcess(label, p, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + label, e);
@@ -121,6 +129,7 @@ final class MeerkatProcess implements AutoCloseable {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError(label + " (pid " + pid() + ") survived SIGKILL");
+            LIVE.remove(process);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while killing " + label, e);

@@ -81,17 +81,17 @@ final class Writer {
     }
 
     /**
-     * Writes until the connection is lost (the server was killed). Never throws: an unexpected reply is
-     * kept as {@link #failure()}.
+     * Writes until the connection is lost (the server was killed) or, for a kill of a quiet server,
+     * until {@code stop} is set. Never throws: an unexpected reply is kept as {@link #failure()}.
      */
-    void burst(ZooKeeper zk, long zxidFloor, long seqFloor) {
+    void burst(ZooKeeper zk, long zxidFloor, long seqFloor, java.util.function.BooleanSupplier stop) {
         this.zxidFloor = zxidFloor;
         this.seqFloor = seqFloor;
         this.lastZxid = zxidFloor;
         this.lastSeq = seqFloor;
         this.burstAcked = 0;
         try {
-            while (writeOne(zk)) {
+            while (!stop.getAsBoolean() && writeOne(zk)) {
                 acked++;
                 burstAcked++;
             }
@@ -108,12 +108,13 @@ final class Writer {
     /** One write; false once the reply was lost (the op is then {@link #uncertain()}). */
     private boolean writeOne(ZooKeeper zk) throws Exception {
         opNo++;
+        // Deletes keep the tree (and so each verification) from growing without bound.
         int dice = random.nextInt(100);
-        if (dice < 22 || (dice < 57 && plainNodes.isEmpty() && dice >= 47)) return create(zk);
-        if (dice < 47) return setData(zk);
-        if (dice < 57) return delete(zk);
-        if (dice < 80) return multi(zk);
-        if (dice < 95 || mySeqNodes.isEmpty()) return createSequential(zk);
+        if (dice < 20 || (dice >= 45 && dice < 60 && plainNodes.isEmpty())) return create(zk);
+        if (dice < 45) return setData(zk);
+        if (dice < 60) return delete(zk);
+        if (dice < 82) return multi(zk);
+        if (dice < 94 || mySeqNodes.isEmpty()) return createSequential(zk);
         return deleteSequential(zk);
     }
 
@@ -286,7 +287,7 @@ final class Writer {
         if (u == null) {
             if (!asRecorded.isEmpty()) {
                 throw new AssertionError(when + ": " + root + " differs from the acknowledged writes"
-                        + (uncertain == null ? "" : " (in flight at the kill: " + uncertain.description() + ", no effect possible)")
+                        + (uncertain == null ? "" : " (in flight at the kill: " + uncertain.description() + ", which does not touch this subtree)")
                         + ":\n  " + String.join("\n  ", asRecorded));
             }
             outcome = uncertain == null ? "-" : uncertain.effect().isEmpty() && (uncertain.seqCreateData() != null || uncertain.seqDeletePath() != null) ? "seq" : "either";
