@@ -140,6 +140,16 @@ final class MeerkatProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM, as an init system or Ctrl-C would, and waits for the process to end; returns its exit code. */
+    int terminate(Duration atMost) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(label + " did not exit within " + atMost + " of SIGTERM\n" + stderrTail(3000));
+        }
+        LIVE.remove(process);
+        return process.exitValue();
+    }
+
     long pid() {
         return process.pid();
     }
