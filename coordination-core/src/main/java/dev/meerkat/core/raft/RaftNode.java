@@ -229,8 +229,10 @@ public final class RaftNode {
                 // A stale leader (cut off while we moved on) learns our term from this and steps down;
                 // without it, with pre-vote, it might never hear a higher term.
                 send(new AppendResponse(id, m.from(), term, 0, false, 0, 0));
-            } else if (m instanceof RequestVote v && v.preVote()) {
-                send(new VoteResponse(id, m.from(), term, true, false));
+            } else if (m instanceof RequestVote v) {
+                // Tell a candidate that fell behind in terms where we are (Raft §5.1). Otherwise a
+                // voter it needs, busy with futile campaigns of its own, may stay ahead of it forever.
+                send(new VoteResponse(id, m.from(), term, v.preVote(), false));
             }
             return;
         }
