@@ -154,7 +154,10 @@ public final class RaftNode {
         else campaignElection(false);
     }
 
-    /** Appends a command; false when this node cannot accept it (not leader, or transferring leadership). */
+    /**
+     * Appends a command; false when this node cannot accept it: not leader, transferring
+     * leadership, or {@link RaftConfig#maxUncommittedEntries()} entries already wait for commit.
+     */
     public boolean propose(byte[] command) {
         return appendNew(EntryKind.COMMAND, command);
     }
@@ -307,8 +310,13 @@ public final class RaftNode {
         return membership().isVoter(id) && log.pendingSnapshot() == null;
     }
 
+    /**
+     * Heard from a leader within the election timeout. With check-quorum or pre-vote on, such a
+     * node refuses (pre-)votes: a healthy leader exists, and the candidate is probably just a node
+     * that was cut off.
+     */
     private boolean inLease() {
-        return cfg.checkQuorum() && leader != 0 && electionElapsed < cfg.electionTick();
+        return (cfg.checkQuorum() || cfg.preVote()) && leader != 0 && electionElapsed < cfg.electionTick();
     }
 
     private void reset(long newTerm) {
@@ -706,6 +714,9 @@ public final class RaftNode {
 
     private boolean appendNew(EntryKind kind, byte[] data) {
         if (role != RaftRole.LEADER || leadTransferee != 0) return false;
+        if (kind != EntryKind.NOOP && log.lastIndex() - log.committed >= cfg.maxUncommittedEntries()) {
+            return false; // back-pressure: the cluster is not keeping up, do not queue unboundedly
+        }
         log.append(List.of(new LogEntry(log.lastIndex() + 1, term, kind, data)));
         pendingBroadcast = true; // batched: one append per follower per Ready, not per proposal
         return true;

@@ -177,6 +177,21 @@ class ReplicationTest {
     }
 
     @Test
+    void proposalsAreRefusedWhenTooManyWaitForCommit() {
+        LocalCluster c = new LocalCluster(3, b -> b.maxUncommittedEntries(3));
+        c.elect(1);
+        c.isolated.add(2L);
+        c.isolated.add(3L);
+        assertThat(c.node(1).propose("a".getBytes())).isTrue();
+        assertThat(c.node(1).propose("b".getBytes())).isTrue();
+        assertThat(c.node(1).propose("c".getBytes())).isTrue();
+        assertThat(c.node(1).propose("d".getBytes())).as("back-pressure").isFalse();
+        c.isolated.clear();
+        c.tickAll();
+        assertThat(c.node(1).propose("d".getBytes())).isTrue();
+    }
+
+    @Test
     void proposalIsRefusedByFollower() {
         LocalCluster c = new LocalCluster(3);
         c.elect(1);

@@ -176,6 +176,7 @@ final class Simulation {
                 .electionTick(10).heartbeatTick(1)
                 .preVote(preVote).checkQuorum(checkQuorum)
                 .maxInflightMessages(maxInflight).maxBytesPerAppend(maxBytesPerAppend).snapshotChunkBytes(256)
+                .maxUncommittedEntries(50)
                 .build().withBugs(bugs);
     }
 
