@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RaftSimulationTest {
 
-    private static final int CI_SEEDS = Integer.getInteger("raft.sim.seeds", 1000);
+    private static final int CI_SEEDS = Integer.getInteger("raft.sim.seeds", 3000);
 
     @Test
     void threeNodeClustersStaySafeAndLiveUnderFaults() {
