@@ -46,6 +46,7 @@ class RaftSimulationTest {
         long steps = 0;
         long committed = 0;
         long configChanges = 0;
+        long reads = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             Simulation.Result r = Simulation.run(seed, nodes, membership, RaftBugs.NONE);
             if (!r.ok()) {
@@ -55,8 +56,9 @@ class RaftSimulationTest {
             steps += r.steps();
             committed += r.committed();
             configChanges += r.configChanges();
+            reads += r.readsChecked();
         }
-        System.out.printf("raft sim: %d nodes%s, %d seeds, %d steps, %d entries committed (%d membership changes), %d ms%n",
-                nodes, membership ? " with membership changes" : "", seeds, steps, committed, configChanges, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("raft sim: %d nodes%s, %d seeds, %d steps, %d entries committed (%d membership changes), %d linearizable reads checked, %d ms%n",
+                nodes, membership ? " with membership changes" : "", seeds, steps, committed, configChanges, reads, (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -36,7 +36,7 @@ final class Simulation {
      */
     static final int LIVENESS_TICKS_WITHOUT_PRE_VOTE = 1000;
 
-    record Result(long seed, int nodes, boolean membershipChanges, String failure, long steps, long committed, long configChanges) {
+    record Result(long seed, int nodes, boolean membershipChanges, String failure, long steps, long committed, long configChanges, long readsChecked) {
         boolean ok() {
             return failure == null;
         }
@@ -136,6 +136,7 @@ final class Simulation {
     private long longDelayUntil;
     private long proposals;
     private long nextReadId = 1;
+    private long readsChecked;
     /** -Draft.sim.trace=FROM prints every delivered message and role change from that time unit on. */
     private final long traceFrom = Long.getLong("raft.sim.trace", Long.MAX_VALUE);
     private final Set<String> finalProposals = new HashSet<>();
@@ -194,7 +195,7 @@ final class Simulation {
         } catch (RuntimeException e) {
             failure = "exception at time " + sim.now + ": " + e;
         }
-        return new Result(seed, nodes, membershipChanges, failure, sim.steps, sim.checker.committedCount(), sim.checker.committedConfigChanges());
+        return new Result(seed, nodes, membershipChanges, failure, sim.steps, sim.checker.committedCount(), sim.checker.committedConfigChanges(), sim.readsChecked);
     }
 
     private String runAll() {
@@ -539,6 +540,7 @@ final class Simulation {
         if (leaders != null && !membershipChanges) checker.checkNoElectableNodeLacksCommitted(logViews());
         for (ReadState rs : r.readStates()) {
             Long required = readRequiredIndex.remove(rs.requestId());
+            if (required != null) readsChecked++;
             if (required != null && rs.index() < required) {
                 throw new SafetyChecker.Violation("linearizability: read " + rs.requestId() + " on node " + node.id
                         + " got read index " + rs.index() + " but index " + required + " was committed before it was asked");
