@@ -19,10 +19,11 @@ class SimulationCatchesBugsTest {
 
     static Stream<Arguments> bugs() {
         return Stream.of(
-                Arguments.of("commitOlderTermByCounting", new RaftBugs(true, false, false, false)),
-                Arguments.of("forgetVoteOnRestart", new RaftBugs(false, true, false, false)),
-                Arguments.of("skipLogMatchingCheck", new RaftBugs(false, false, true, false)),
-                Arguments.of("grantVotesToStaleLogs", new RaftBugs(false, false, false, true)));
+                Arguments.of("commitOlderTermByCounting", new RaftBugs(true, false, false, false, false)),
+                Arguments.of("forgetVoteOnRestart", new RaftBugs(false, true, false, false, false)),
+                Arguments.of("skipLogMatchingCheck", new RaftBugs(false, false, true, false, false)),
+                Arguments.of("grantVotesToStaleLogs", new RaftBugs(false, false, false, true, false)),
+                Arguments.of("readIndexWithoutQuorum", new RaftBugs(false, false, false, false, true)));
     }
 
     @ParameterizedTest(name = "{0}")
