@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the deterministic simulation over many seeds. Reproduce a failure with the one line it
- * prints, e.g. {@code mvn -pl coordination-core test -Dtest=RaftSimulationTest -Draft.sim.seed=123 -Draft.sim.nodes=5};
- * soak with {@code -Draft.sim.soak.seeds=100000}.
+ * prints, e.g. {@code mvn -pl coordination-core test -Dtest=RaftSimulationTest -Draft.sim.seed=123 -Draft.sim.nodes=5}
+ * (add {@code -Draft.sim.trace=4000} to print every message from time unit 4000 on); soak with
+ * {@code -Draft.sim.soak.seeds=100000}; change the CI count with {@code -Draft.sim.seeds=N}.
  */
 class RaftSimulationTest {
 
@@ -50,7 +51,8 @@ class RaftSimulationTest {
         for (long seed = 1; seed <= seeds; seed++) {
             Simulation.Result r = Simulation.run(seed, nodes, membership, RaftBugs.NONE);
             if (!r.ok()) {
-                System.out.println("RAFT SIM FAILURE, reproduce with: " + r.reproduce() + " -- " + r.failure());
+                System.out.println("RAFT SIM FAILURE: mvn -pl coordination-core test -Dtest=RaftSimulationTest "
+                        + r.reproduce() + "   # " + r.failure());
             }
             assertThat(r.failure()).as("reproduce with " + r.reproduce()).isNull();
             steps += r.steps();
