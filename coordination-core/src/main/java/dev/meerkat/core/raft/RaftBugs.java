@@ -13,11 +13,14 @@ record RaftBugs(
         /** Accept appends without checking that the entry before them matches. */
         boolean skipLogMatchingCheck,
         /** Grant votes without checking that the candidate's log is at least as up to date. */
-        boolean grantVotesToStaleLogs) {
+        boolean grantVotesToStaleLogs,
+        /** Answer read-index requests without confirming leadership with a quorum first. */
+        boolean readIndexWithoutQuorum) {
 
-    static final RaftBugs NONE = new RaftBugs(false, false, false, false);
+    static final RaftBugs NONE = new RaftBugs(false, false, false, false, false);
 
     boolean any() {
-        return commitOlderTermByCounting || forgetVoteOnRestart || skipLogMatchingCheck || grantVotesToStaleLogs;
+        return commitOlderTermByCounting || forgetVoteOnRestart || skipLogMatchingCheck || grantVotesToStaleLogs
+                || readIndexWithoutQuorum;
     }
 }

@@ -19,6 +19,7 @@ public final class RaftConfig {
     private final long maxBytesPerAppend;
     private final int snapshotChunkBytes;
     private final long maxCommittedBytesPerReady;
+    private final int maxUncommittedEntries;
     private final RaftBugs bugs;
 
     private RaftConfig(Builder b, RaftBugs bugs) {
@@ -33,12 +34,13 @@ public final class RaftConfig {
         this.maxBytesPerAppend = b.maxBytesPerAppend;
         this.snapshotChunkBytes = b.snapshotChunkBytes;
         this.maxCommittedBytesPerReady = b.maxCommittedBytesPerReady;
+        this.maxUncommittedEntries = b.maxUncommittedEntries;
         this.bugs = bugs;
         if (selfId <= 0) throw new IllegalArgumentException("selfId must be positive: " + selfId);
         if (heartbeatTick < 1 || electionTick <= heartbeatTick) {
             throw new IllegalArgumentException("need 1 <= heartbeatTick < electionTick");
         }
-        if (maxInflightMessages < 1 || maxBytesPerAppend < 1 || snapshotChunkBytes < 1) {
+        if (maxInflightMessages < 1 || maxBytesPerAppend < 1 || snapshotChunkBytes < 1 || maxUncommittedEntries < 1) {
             throw new IllegalArgumentException("flow-control limits must be positive");
         }
         if (leaseRead && !checkQuorum) {
@@ -70,6 +72,7 @@ public final class RaftConfig {
         b.maxBytesPerAppend = maxBytesPerAppend;
         b.snapshotChunkBytes = snapshotChunkBytes;
         b.maxCommittedBytesPerReady = maxCommittedBytesPerReady;
+        b.maxUncommittedEntries = maxUncommittedEntries;
         return b;
     }
 
@@ -86,6 +89,8 @@ public final class RaftConfig {
     public long maxBytesPerAppend() { return maxBytesPerAppend; }
     public int snapshotChunkBytes() { return snapshotChunkBytes; }
     public long maxCommittedBytesPerReady() { return maxCommittedBytesPerReady; }
+    /** Proposals are refused while this many entries wait for commit (back-pressure). */
+    public int maxUncommittedEntries() { return maxUncommittedEntries; }
     RaftBugs bugs() { return bugs; }
 
     public static final class Builder {
@@ -101,6 +106,7 @@ public final class RaftConfig {
         private long maxBytesPerAppend = 1 << 20;
         private int snapshotChunkBytes = 1 << 20;
         private long maxCommittedBytesPerReady = 16L << 20;
+        private int maxUncommittedEntries = 10_000;
 
         private Builder(long selfId) {
             this.selfId = selfId;
@@ -117,6 +123,7 @@ public final class RaftConfig {
         public Builder maxBytesPerAppend(long n) { maxBytesPerAppend = n; return this; }
         public Builder snapshotChunkBytes(int n) { snapshotChunkBytes = n; return this; }
         public Builder maxCommittedBytesPerReady(long n) { maxCommittedBytesPerReady = n; return this; }
+        public Builder maxUncommittedEntries(int n) { maxUncommittedEntries = n; return this; }
 
         public RaftConfig build() {
             return new RaftConfig(this, RaftBugs.NONE);

@@ -154,7 +154,10 @@ public final class RaftNode {
         else campaignElection(false);
     }
 
-    /** Appends a command; false when this node cannot accept it (not leader, or transferring leadership). */
+    /**
+     * Appends a command; false when this node cannot accept it: not leader, transferring
+     * leadership, or {@link RaftConfig#maxUncommittedEntries()} entries already wait for commit.
+     */
     public boolean propose(byte[] command) {
         return appendNew(EntryKind.COMMAND, command);
     }
@@ -229,8 +232,10 @@ public final class RaftNode {
                 // A stale leader (cut off while we moved on) learns our term from this and steps down;
                 // without it, with pre-vote, it might never hear a higher term.
                 send(new AppendResponse(id, m.from(), term, 0, false, 0, 0));
-            } else if (m instanceof RequestVote v && v.preVote()) {
-                send(new VoteResponse(id, m.from(), term, true, false));
+            } else if (m instanceof RequestVote v) {
+                // Tell a candidate that fell behind in terms where we are (Raft §5.1). Otherwise a
+                // voter it needs, busy with futile campaigns of its own, may stay ahead of it forever.
+                send(new VoteResponse(id, m.from(), term, v.preVote(), false));
             }
             return;
         }
@@ -305,8 +310,13 @@ public final class RaftNode {
         return membership().isVoter(id) && log.pendingSnapshot() == null;
     }
 
+    /**
+     * Heard from a leader within the election timeout. With check-quorum or pre-vote on, such a
+     * node refuses (pre-)votes: a healthy leader exists, and the candidate is probably just a node
+     * that was cut off.
+     */
     private boolean inLease() {
-        return cfg.checkQuorum() && leader != 0 && electionElapsed < cfg.electionTick();
+        return (cfg.checkQuorum() || cfg.preVote()) && leader != 0 && electionElapsed < cfg.electionTick();
     }
 
     private void reset(long newTerm) {
@@ -704,6 +714,9 @@ public final class RaftNode {
 
     private boolean appendNew(EntryKind kind, byte[] data) {
         if (role != RaftRole.LEADER || leadTransferee != 0) return false;
+        if (kind != EntryKind.NOOP && log.lastIndex() - log.committed >= cfg.maxUncommittedEntries()) {
+            return false; // back-pressure: the cluster is not keeping up, do not queue unboundedly
+        }
         log.append(List.of(new LogEntry(log.lastIndex() + 1, term, kind, data)));
         pendingBroadcast = true; // batched: one append per follower per Ready, not per proposal
         return true;
@@ -781,7 +794,7 @@ public final class RaftNode {
             return;
         }
         Membership ms = membership();
-        if ((ms.voters().size() == 1 && ms.isVoter(id)) || cfg.leaseRead()) {
+        if ((ms.voters().size() == 1 && ms.isVoter(id)) || cfg.leaseRead() || bugs.readIndexWithoutQuorum()) {
             // Alone, or under check-quorum's lease: nobody else can have been elected meanwhile.
             answerRead(requestId, from, log.committed);
             return;

@@ -2,6 +2,7 @@ package dev.meerkat.core.raft;
 
 import dev.meerkat.core.log.HardState;
 import dev.meerkat.core.log.LogEntry;
+import dev.meerkat.core.log.LogStore;
 
 import java.util.List;
 
@@ -35,4 +36,14 @@ public record Ready(
         List<RaftMessage> messages,
         List<ReadState> readStates,
         boolean mustSync) {
+
+    /**
+     * Steps 2 to 4 above: appends the entries, syncs if needed, saves the hard state. Call it after
+     * installing {@link #snapshot()} (which needs the state machine) and before sending anything.
+     */
+    public void persistTo(LogStore store) {
+        store.append(entriesToPersist);
+        if (mustSync) store.sync();
+        if (hardState != null) store.saveHardState(hardState);
+    }
 }

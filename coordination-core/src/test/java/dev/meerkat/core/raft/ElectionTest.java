@@ -73,6 +73,43 @@ class ElectionTest {
     }
 
     @Test
+    void partitionedNodeRejoiningDoesNotDeposeLeaderWithPreVoteAlone() {
+        LocalCluster c = new LocalCluster(3, b -> b.checkQuorum(false));
+        c.elect(1);
+        c.isolated.add(3L);
+        for (int i = 0; i < 100; i++) c.tickAll();
+        c.isolated.clear();
+        for (int i = 0; i < 50; i++) c.tickAll();
+        assertThat(c.node(1).isLeader()).isTrue();
+        assertThat(c.node(1).term()).isEqualTo(1);
+    }
+
+    @Test
+    void followerThatHeardFromLeaderIgnoresPreVotes() {
+        LocalCluster c = new LocalCluster(3, b -> b.checkQuorum(false));
+        c.elect(1);
+        c.node(2).step(new RequestVote(3, 2, 2, 100, 100, true, false));
+        assertThat(c.takeInFlight()).isEmpty();
+        c.tick(2, 30); // no leader heard from for a whole election timeout
+        c.node(2).step(new RequestVote(3, 2, 2, 100, 100, true, false));
+        assertThat(c.takeInFlight()).singleElement()
+                .satisfies(m -> assertThat(((VoteResponse) m).granted()).isTrue());
+        assertThat(c.node(2).term()).as("pre-votes never change terms").isEqualTo(1);
+    }
+
+    @Test
+    void candidateBehindInTermsLearnsTheTermFromARejection() {
+        LocalCluster c = new LocalCluster(3, b -> b.preVote(false));
+        c.node(1).step(new RequestVote(2, 1, 7, 0, 0, false, false)); // 1 moves to term 7
+        c.takeInFlight();
+        c.node(3).campaign(); // term 1
+        c.isolated.add(2L);
+        c.deliverAll();
+        assertThat(c.node(3).term()).isEqualTo(7);
+        assertThat(c.node(3).role()).isEqualTo(RaftRole.FOLLOWER);
+    }
+
+    @Test
     void followerThatHeardFromLeaderIgnoresVoteRequests() {
         LocalCluster c = new LocalCluster(3, b -> b.preVote(false));
         c.elect(1);

@@ -102,9 +102,7 @@ final class LocalCluster {
             m.store.resetToSnapshot(r.snapshot().index(), r.snapshot().term());
             m.applied.clear();
         }
-        m.store.append(r.entriesToPersist());
-        if (r.mustSync()) m.store.sync();
-        if (r.hardState() != null) m.store.saveHardState(r.hardState());
+        r.persistTo(m.store);
         for (RaftMessage msg : r.messages()) {
             if (isolated.contains(msg.from()) || isolated.contains(msg.to()) || dropIf.test(msg)) continue;
             inFlight.add(msg);

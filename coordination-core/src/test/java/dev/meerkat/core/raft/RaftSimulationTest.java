@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the deterministic simulation over many seeds. Reproduce a failure with the one line it
- * prints, e.g. {@code mvn -pl coordination-core test -Dtest=RaftSimulationTest -Draft.sim.seed=123 -Draft.sim.nodes=5};
- * soak with {@code -Draft.sim.soak.seeds=100000}.
+ * prints, e.g. {@code mvn -pl coordination-core test -Dtest=RaftSimulationTest -Draft.sim.seed=123 -Draft.sim.nodes=5}
+ * (add {@code -Draft.sim.trace=4000} to print every message from time unit 4000 on); soak with
+ * {@code -Draft.sim.soak.seeds=100000}; change the CI count with {@code -Draft.sim.seeds=N}.
  */
 class RaftSimulationTest {
 
-    private static final int CI_SEEDS = Integer.getInteger("raft.sim.seeds", 1000);
+    private static final int CI_SEEDS = Integer.getInteger("raft.sim.seeds", 3000);
 
     @Test
     void threeNodeClustersStaySafeAndLiveUnderFaults() {
@@ -23,12 +24,21 @@ class RaftSimulationTest {
         runSeeds(5);
     }
 
+    @Test
+    void fiveNodeClustersStaySafeAndLiveWhileMembershipChanges() {
+        runSeeds(5, true);
+    }
+
     private void runSeeds(int nodes) {
+        runSeeds(nodes, false);
+    }
+
+    private void runSeeds(int nodes, boolean membership) {
         String single = System.getProperty("raft.sim.seed");
         if (single != null) {
             int only = Integer.getInteger("raft.sim.nodes", nodes);
-            if (only != nodes) return;
-            Simulation.Result r = Simulation.run(Long.parseLong(single), nodes, RaftBugs.NONE);
+            if (only != nodes || Boolean.getBoolean("raft.sim.membership") != membership) return;
+            Simulation.Result r = Simulation.run(Long.parseLong(single), nodes, membership, RaftBugs.NONE);
             assertThat(r.failure()).as(r.reproduce()).isNull();
             return;
         }
@@ -36,16 +46,21 @@ class RaftSimulationTest {
         long start = System.nanoTime();
         long steps = 0;
         long committed = 0;
+        long configChanges = 0;
+        long reads = 0;
         for (long seed = 1; seed <= seeds; seed++) {
-            Simulation.Result r = Simulation.run(seed, nodes, RaftBugs.NONE);
+            Simulation.Result r = Simulation.run(seed, nodes, membership, RaftBugs.NONE);
             if (!r.ok()) {
-                System.out.println("RAFT SIM FAILURE, reproduce with: " + r.reproduce() + " -- " + r.failure());
+                System.out.println("RAFT SIM FAILURE: mvn -pl coordination-core test -Dtest=RaftSimulationTest "
+                        + r.reproduce() + "   # " + r.failure());
             }
             assertThat(r.failure()).as("reproduce with " + r.reproduce()).isNull();
             steps += r.steps();
             committed += r.committed();
+            configChanges += r.configChanges();
+            reads += r.readsChecked();
         }
-        System.out.printf("raft sim: %d nodes, %d seeds, %d steps, %d entries committed, %d ms%n",
-                nodes, seeds, steps, committed, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("raft sim: %d nodes%s, %d seeds, %d steps, %d entries committed (%d membership changes), %d linearizable reads checked, %d ms%n",
+                nodes, membership ? " with membership changes" : "", seeds, steps, committed, configChanges, reads, (System.nanoTime() - start) / 1_000_000);
     }
 }

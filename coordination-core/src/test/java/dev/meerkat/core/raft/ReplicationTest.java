@@ -177,6 +177,44 @@ class ReplicationTest {
     }
 
     @Test
+    void proposalsAreRefusedWhenTooManyWaitForCommit() {
+        LocalCluster c = new LocalCluster(3, b -> b.maxUncommittedEntries(3));
+        c.elect(1);
+        c.isolated.add(2L);
+        c.isolated.add(3L);
+        assertThat(c.node(1).propose("a".getBytes())).isTrue();
+        assertThat(c.node(1).propose("b".getBytes())).isTrue();
+        assertThat(c.node(1).propose("c".getBytes())).isTrue();
+        assertThat(c.node(1).propose("d".getBytes())).as("back-pressure").isFalse();
+        c.isolated.clear();
+        c.tickAll();
+        assertThat(c.node(1).propose("d".getBytes())).isTrue();
+    }
+
+    @Test
+    void followerCommitsNoFurtherThanTheEntriesItGotFromThisAppend() {
+        LocalCluster c = followerWithLog(1, 1, 1, 1, 1);
+        RaftNode f = c.node(2);
+        // Its entries 3..5 may still be replaced: the leader's commit of 5 only covers what it sent.
+        f.step(new AppendEntries(1, 2, 2, 1, 1, List.of(cmd(2, 1)), 5));
+        assertThat(f.commitIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void heartbeatNeverCommitsBeyondWhatTheLeaderKnowsMatches() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        c.isolated.add(3L);
+        for (int i = 0; i < 5; i++) c.node(1).propose(("p" + i).getBytes());
+        c.deliverAll();
+        c.isolated.clear();
+        c.dropIf = m -> m instanceof AppendEntries && m.to() == 3;
+        c.tick(1, 1);
+        assertThat(c.node(1).commitIndex()).isEqualTo(6);
+        assertThat(c.node(3).commitIndex()).as("node 3 has only index 1, so its heartbeat says 1").isEqualTo(1);
+    }
+
+    @Test
     void proposalIsRefusedByFollower() {
         LocalCluster c = new LocalCluster(3);
         c.elect(1);

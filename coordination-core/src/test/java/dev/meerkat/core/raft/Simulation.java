@@ -29,14 +29,20 @@ final class Simulation {
     static final int CHAOS_TICKS = 300;
     /** After healing: a new proposal must commit, and every node apply it, within this many ticks. */
     static final int LIVENESS_TICKS = 200;
+    /**
+     * Without pre-vote the bound is looser: a voter with a stale log (or an outdated membership)
+     * keeps starting futile elections, and the term race with the candidate that can win ends only
+     * when the randomised timeouts let that candidate move first (Raft's own liveness argument).
+     */
+    static final int LIVENESS_TICKS_WITHOUT_PRE_VOTE = 1000;
 
-    record Result(long seed, int nodes, String failure, long steps, long committed) {
+    record Result(long seed, int nodes, boolean membershipChanges, String failure, long steps, long committed, long configChanges, long readsChecked) {
         boolean ok() {
             return failure == null;
         }
 
         String reproduce() {
-            return "-Draft.sim.seed=" + seed + " -Draft.sim.nodes=" + nodes;
+            return "-Draft.sim.seed=" + seed + " -Draft.sim.nodes=" + nodes + (membershipChanges ? " -Draft.sim.membership=true" : "");
         }
     }
 
@@ -101,8 +107,11 @@ final class Simulation {
     private final long seed;
     private final int n;
     private final RaftBugs bugs;
+    /** Start with voters {1,2,3} only; the others join (as learners or voters) and members leave while faults go on. */
+    private final boolean membershipChanges;
     private final SplittableRandom random;
     private final boolean preVote;
+    private final boolean churn;
     private final boolean checkQuorum;
     private final SimNode[] nodes;
     private final PriorityQueue<Envelope> network = new PriorityQueue<>();
@@ -127,24 +136,33 @@ final class Simulation {
     private long longDelayUntil;
     private long proposals;
     private long nextReadId = 1;
+    private long readsChecked;
+    /** -Draft.sim.trace=FROM prints every delivered message and role change from that time unit on. */
+    private final long traceFrom = Long.getLong("raft.sim.trace", Long.MAX_VALUE);
     private final Set<String> finalProposals = new HashSet<>();
     private long finalCommittedIndex = -1;
 
-    Simulation(long seed, int n, RaftBugs bugs) {
+    Simulation(long seed, int n, boolean membershipChanges, RaftBugs bugs) {
         this.seed = seed;
         this.n = n;
         this.bugs = bugs;
+        this.membershipChanges = membershipChanges;
         this.random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
         // Vary the optional protections by seed: safety must hold with and without them.
         int variant = random.nextInt(4);
-        this.preVote = variant != 1;
-        this.checkQuorum = variant != 2;
+        // One seed in four runs the "leader churn" profile: no leader lease or pre-vote to slow
+        // elections down, leaders and voters crashing right after their decisions, one entry per
+        // append with no pipelining, clients writing to deposed leaders. That is where histories
+        // like Figure 8 of the Raft paper (an old-term entry on a majority, overwritten later) arise.
+        this.churn = random.nextInt(4) == 0;
+        this.preVote = churn ? random.nextInt(4) == 0 : variant != 1;
+        this.checkQuorum = churn ? random.nextInt(4) == 0 : variant != 2;
         this.crashAfterReadyRate = new double[]{0, 0.002, 0.01, 0.03}[random.nextInt(4)];
-        this.faultEvery = new int[]{60, 120, 250}[random.nextInt(3)];
-        this.crashPointRate = new double[]{0, 0.05, 0.2}[random.nextInt(3)];
+        this.faultEvery = churn ? 40 : new int[]{60, 120, 250}[random.nextInt(3)];
+        this.crashPointRate = churn ? 0.5 : new double[]{0, 0.05, 0.2}[random.nextInt(3)];
         // One entry per append (1 byte limit) down to generous batches; stop-and-wait up to a window.
-        this.maxBytesPerAppend = new long[]{1, 150, 1000}[random.nextInt(3)];
-        this.maxInflight = 1 + random.nextInt(4);
+        this.maxBytesPerAppend = churn ? 1 : new long[]{1, 150, 1000}[random.nextInt(3)];
+        this.maxInflight = churn ? 1 : 1 + random.nextInt(4);
         this.blocked = new boolean[n + 1][n + 1];
         this.nodes = new SimNode[n + 1];
         for (int i = 1; i <= n; i++) nodes[i] = new SimNode(i);
@@ -152,16 +170,23 @@ final class Simulation {
 
     private RaftConfig config(long id) {
         Set<Long> voters = new HashSet<>();
-        for (long i = 1; i <= n; i++) voters.add(i);
+        int initialVoters = membershipChanges ? 3 : n;
+        // A node outside the initial cluster starts knowing no membership: it waits to be added.
+        if (id <= initialVoters) for (long i = 1; i <= initialVoters; i++) voters.add(i);
         return RaftConfig.builder(id).voters(voters)
                 .electionTick(10).heartbeatTick(1)
                 .preVote(preVote).checkQuorum(checkQuorum)
                 .maxInflightMessages(maxInflight).maxBytesPerAppend(maxBytesPerAppend).snapshotChunkBytes(256)
+                .maxUncommittedEntries(50)
                 .build().withBugs(bugs);
     }
 
     static Result run(long seed, int nodes, RaftBugs bugs) {
-        Simulation sim = new Simulation(seed, nodes, bugs);
+        return run(seed, nodes, false, bugs);
+    }
+
+    static Result run(long seed, int nodes, boolean membershipChanges, RaftBugs bugs) {
+        Simulation sim = new Simulation(seed, nodes, membershipChanges, bugs);
         String failure;
         try {
             failure = sim.runAll();
@@ -170,12 +195,13 @@ final class Simulation {
         } catch (RuntimeException e) {
             failure = "exception at time " + sim.now + ": " + e;
         }
-        return new Result(seed, nodes, failure, sim.steps, sim.checker.committedCount());
+        return new Result(seed, nodes, membershipChanges, failure, sim.steps, sim.checker.committedCount(), sim.checker.committedConfigChanges(), sim.readsChecked);
     }
 
     private String runAll() {
         long chaosEnd = (long) CHAOS_TICKS * TICK;
-        long deadline = chaosEnd + (long) LIVENESS_TICKS * TICK;
+        int livenessTicks = preVote ? LIVENESS_TICKS : LIVENESS_TICKS_WITHOUT_PRE_VOTE;
+        long deadline = chaosEnd + (long) livenessTicks * TICK;
         dropRate = 0.02;
         dupRate = 0.02;
         for (now = 0; now < deadline; now++) {
@@ -192,21 +218,30 @@ final class Simulation {
             if (now > chaosEnd && finalCommittedIndex > 0 && allCaughtUp()) return null;
         }
         if (finalCommittedIndex < 0) {
-            return "liveness: no proposal committed within " + LIVENESS_TICKS + " ticks after the faults healed; "
+            return "liveness: no proposal committed within " + livenessTicks + " ticks after the faults healed; "
                     + describe();
         }
-        return "liveness: not every node applied index " + finalCommittedIndex + " within " + LIVENESS_TICKS
+        return "liveness: not every node applied index " + finalCommittedIndex + " within " + livenessTicks
                 + " ticks after healing; " + describe();
     }
 
     private String describe() {
         StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= n; i++) b.append(nodes[i].raft).append(nodes[i].up ? "" : " DOWN").append("; ");
+        for (int i = 1; i <= n; i++) {
+            b.append(nodes[i].raft).append(nodes[i].up ? "" : " DOWN").append(nodes[i].busy() ? " BUSY until " + nodes[i].pendingDoneAt : "").append("; ");
+        }
+        b.append("now=").append(now);
         return b.toString();
     }
 
+    /** Every member of the final membership (all nodes, without membership changes) applied the final proposal. */
     private boolean allCaughtUp() {
-        for (int i = 1; i <= n; i++) if (nodes[i].smIndex < finalCommittedIndex) return false;
+        SimNode leader = anyLeader();
+        if (leader == null) return false;
+        Membership members = leader.raft.membership();
+        for (int i = 1; i <= n; i++) {
+            if (members.contains(i) && nodes[i].smIndex < finalCommittedIndex) return false;
+        }
         return true;
     }
 
@@ -328,6 +363,7 @@ final class Simulation {
                 continue;
             }
             steps++;
+            if (now >= traceFrom) System.out.println(now + " deliver " + m);
             to.raft.step(m);
             checkRoles(to);
             processReadies(to);
@@ -348,7 +384,7 @@ final class Simulation {
 
     private void clientActivity(boolean healed) {
         if (random.nextInt(healed ? 5 : 12) == 0) {
-            SimNode leader = random.nextInt(3) == 0 ? randomLeader() : anyLeader();
+            SimNode leader = random.nextInt(churn ? 2 : 3) == 0 ? randomLeader() : anyLeader();
             if (leader != null) {
                 String tag = (healed ? "final-" : "cmd-") + seed + "-" + (proposals++);
                 if (leader.raft.propose(tag.getBytes())) {
@@ -366,6 +402,16 @@ final class Simulation {
                     steps++;
                     readRequiredIndex.put(id, checker.maxCommitted());
                     processReadies(node);
+                }
+            }
+        }
+        if (membershipChanges && !healed && random.nextInt(100) == 0) {
+            SimNode leader = randomLeader();
+            if (leader != null) {
+                ConfigChange change = randomChange(leader.raft.membership(), leader.id);
+                if (change != null && leader.raft.proposeConfigChange(change)) {
+                    steps++;
+                    processReadies(leader);
                 }
             }
         }
@@ -390,6 +436,18 @@ final class Simulation {
         return best;
     }
 
+    private ConfigChange randomChange(Membership m, long leaderId) {
+        long node = 1 + random.nextInt(n);
+        if (!m.contains(node)) {
+            return random.nextInt(3) == 0 ? ConfigChange.addVoter(node) : ConfigChange.addLearner(node);
+        }
+        if (m.isLearner(node)) {
+            return random.nextInt(3) == 0 ? ConfigChange.removeNode(node) : ConfigChange.promoteLearner(node);
+        }
+        if (node != leaderId && m.voters().size() > 2) return ConfigChange.removeNode(node);
+        return null;
+    }
+
     /** Clients of a deposed leader that does not know it yet keep writing to it. */
     private SimNode randomLeader() {
         List<SimNode> all = new ArrayList<>();
@@ -397,6 +455,31 @@ final class Simulation {
             if (nodes[i].up && !nodes[i].busy() && nodes[i].raft.isLeader()) all.add(nodes[i]);
         }
         return all.isEmpty() ? null : all.get(random.nextInt(all.size()));
+    }
+
+    private List<SafetyChecker.LogView> logViews() {
+        List<SafetyChecker.LogView> views = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            SimNode node = nodes[i];
+            if (node.up) {
+                RaftNode r = node.raft;
+                views.add(new SafetyChecker.LogView() {
+                    public long id() { return r.id(); }
+                    public long lastIndex() { return r.lastIndex(); }
+                    public long termAt(long index) { return r.termAt(index); }
+                });
+            } else {
+                // A crashed node comes back with exactly what its disk kept.
+                SimDisk d = node.disk;
+                long id = node.id;
+                views.add(new SafetyChecker.LogView() {
+                    public long id() { return id; }
+                    public long lastIndex() { return d.lastIndex(); }
+                    public long termAt(long index) { return index < d.snapshotIndex() ? -1 : d.term(index); }
+                });
+            }
+        }
+        return views;
     }
 
     private List<RaftNode> leaders() {
@@ -407,6 +490,7 @@ final class Simulation {
 
     private void checkRoles(SimNode node) {
         RaftNode r = node.raft;
+        if (now >= traceFrom && (r.role() != node.lastRole || r.term() != node.lastTerm)) System.out.println(now + " " + r);
         if (r.isLeader()) {
             checker.onLeader(r, null);
             if (node.lastRole != RaftRole.LEADER || node.lastTerm != r.term()) checker.onBecameLeader(r);
@@ -453,8 +537,10 @@ final class Simulation {
                 finalCommittedIndex = e.index();
             }
         }
+        if (leaders != null && !membershipChanges) checker.checkNoElectableNodeLacksCommitted(logViews());
         for (ReadState rs : r.readStates()) {
             Long required = readRequiredIndex.remove(rs.requestId());
+            if (required != null) readsChecked++;
             if (required != null && rs.index() < required) {
                 throw new SafetyChecker.Violation("linearizability: read " + rs.requestId() + " on node " + node.id
                         + " got read index " + rs.index() + " but index " + required + " was committed before it was asked");

@@ -77,4 +77,28 @@ class SnapshotTransferTest {
         assertThat(f.node.commitIndex()).isGreaterThanOrEqualTo(f.snapshots.latest().index());
         assertThat(Arrays.equals(f.snapshots.data(), snapshotBytes(1000))).isTrue();
     }
+
+    @Test
+    void snapshotReplacedWhileStreamingIsRestartedWithTheNewest() {
+        LocalCluster c = clusterWithCompactedLeader();
+        LocalCluster.Member leader = c.member(1);
+        long first = leader.snapshots.latest().index();
+        AtomicBoolean holdLaterChunks = new AtomicBoolean(true);
+        c.dropIf = m -> holdLaterChunks.get() && m instanceof InstallSnapshotChunk s && s.offset() > 0;
+        c.isolated.clear();
+        c.tickAll(); // node 3 gets the first chunk only
+        c.isolated.add(3L);
+        leader.node.propose("more".getBytes());
+        c.deliverAll();
+        long newer = leader.node.appliedIndex();
+        assertThat(newer).isGreaterThan(first);
+        leader.snapshots.save(newer, leader.node.termAt(newer), leader.node.membership(), snapshotBytes(700));
+        leader.store.compact(newer);
+        holdLaterChunks.set(false);
+        c.isolated.clear();
+        for (int i = 0; i < 5; i++) c.tickAll();
+        assertThat(c.member(3).store.snapshotIndex()).isEqualTo(newer);
+        assertThat(c.member(3).snapshots.data()).isEqualTo(snapshotBytes(700));
+        assertThat(c.node(3).lastIndex()).isEqualTo(leader.node.lastIndex());
+    }
 }
