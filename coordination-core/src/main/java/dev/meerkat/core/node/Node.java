@@ -244,9 +244,13 @@ public final class Node implements AutoCloseable {
         long nextTick = System.nanoTime() + tickNanos;
         try {
             while (running) {
-                batch.clear();
-                logInbox.drain(batch::add, config.maxBatch());
-                if (!batch.isEmpty()) proposeBatch(batch, encoded);
+                logInbox.drain(batch::add, config.maxBatch() - batch.size());
+                boolean proposed = false;
+                if (!batch.isEmpty()) {
+                    int taken = proposeBatch(batch, encoded);
+                    batch.subList(0, taken).clear();
+                    proposed = taken > 0;
+                }
                 for (Runnable task; (task = logTasks.poll()) != null; ) task.run();
                 List<LogEntry> committed = replicator.process();
                 leader = replicator.isLeader();
@@ -262,17 +266,21 @@ public final class Node implements AutoCloseable {
                     replicator.tick();
                     nextTick = now + tickNanos;
                 }
-                if (batch.isEmpty() && committed.isEmpty()) logInbox.idle(nextTick - now);
+                if (!proposed && committed.isEmpty()) logInbox.idle(nextTick - now);
             }
         } catch (Throwable t) {
             fail("log thread", t);
         }
     }
 
-    private void proposeBatch(List<Submitted> batch, List<byte[]> encoded) {
+    /**
+     * Stamps and proposes a batch; returns how many Raft took. The rest (Raft refuses beyond its
+     * bound of uncommitted entries) stay at the head of the batch for the next round.
+     */
+    private int proposeBatch(List<Submitted> batch, List<byte[]> encoded) {
         if (!replicator.isLeader()) {
             for (Submitted s : batch) failWaiting(s.requestId(), ErrorCode.CONNECTION_LOSS);
-            return;
+            return batch.size();
         }
         // The leader's clock, kept monotonic, is the only time apply ever sees.
         long now = Math.max(System.currentTimeMillis(), lastStampedTime);
@@ -281,7 +289,7 @@ public final class Node implements AutoCloseable {
         for (Submitted s : batch) {
             encoded.add(CommandCodec.encode(new Proposal(now, s.requestId() == 0 ? 0 : config.serverId(), s.requestId(), s.command())));
         }
-        replicator.propose(encoded);
+        return replicator.propose(encoded);
     }
 
     private void failWaiting(long requestId, ErrorCode code) {
