@@ -20,6 +20,7 @@ import dev.meerkat.wire.proto.OpCode;
 import dev.meerkat.wire.proto.ReplyHeader;
 import dev.meerkat.wire.proto.Request;
 import dev.meerkat.wire.proto.RequestHeader;
+import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.proto.WhoAmIResponse;
 import io.vertx.core.Context;
@@ -291,7 +292,12 @@ final class ClientConnection implements Watcher, SessionOwner {
                 Translation t = RequestTranslator.translate(request);
                 if (t instanceof Translation.Write w) enqueue(new Slot(header.xid(), request, Kind.WRITE, w.op(), authIds), null);
                 else if (t instanceof Translation.Read r) enqueue(new Slot(header.xid(), request, Kind.READ, r.query(), authIds), null);
-                else enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(((Translation.Refused) t).code().code()));
+                else {
+                    Slot slot = new Slot(header.xid(), request, Kind.LOCAL, null, authIds);
+                    // As ZooKeeper's UnimplementedRequestProcessor: an unknown opcode gets -6, then the connection goes.
+                    slot.closeAfter = request instanceof UnknownRequest;
+                    enqueue(slot, Reply.error(((Translation.Refused) t).code().code()));
+                }
             }
         }
     }

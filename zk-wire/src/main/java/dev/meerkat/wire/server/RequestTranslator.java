@@ -68,10 +68,8 @@ final class RequestTranslator {
 
     private static WriteOp writeOp(Request.MultiOp op) throws KeeperError {
         if (op instanceof CreateRequest c) {
-            CreateMode mode = CreateMode.fromFlag(c.flags());
-            if (c.opcode() == OpCode.CREATE_CONTAINER && !mode.isContainer()) {
-                throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "createContainer needs the container mode");
-            }
+            // ZooKeeper makes a container of whatever createContainer sends, whatever its flags say.
+            CreateMode mode = c.opcode() == OpCode.CREATE_CONTAINER ? CreateMode.CONTAINER : CreateMode.fromFlag(c.flags());
             return new WriteOp.Create(c.path(), c.data(), acls(c.acl()), mode, -1);
         }
         if (op instanceof CreateTTLRequest c) {
