@@ -276,4 +276,21 @@ class CrudDifferentialTest {
             t.op("children", () -> zk.getChildren("/p", false));
         });
     }
+
+    @Test
+    void chrootedClientPaths() throws Exception {
+        servers.compare(c -> {
+            var t = c.t();
+            c.zk().create("/d7", null, OPEN, CreateMode.PERSISTENT);
+            try (var chrooted = Zk.connect(c.connectString() + "/d7")) {
+                t.op("create", () -> chrooted.create("/a", null, OPEN, CreateMode.PERSISTENT));
+                t.op("create seq", () -> chrooted.create("/a/s-", null, OPEN, CreateMode.EPHEMERAL_SEQUENTIAL));
+                t.op("multi", () -> chrooted.multi(List.of(Op.create("/b", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL),
+                        Op.create("/b0000000001/x", null, OPEN, CreateMode.PERSISTENT), Op.delete("/b0000000001/x", -1))));
+                t.op("ephemerals", () -> chrooted.getEphemerals());
+                t.op("children", () -> chrooted.getChildren("/", false));
+                t.op("outside", () -> c.zk().getChildren("/d7", false));
+            }
+        });
+    }
 }
