@@ -293,4 +293,30 @@ class CrudDifferentialTest {
             }
         });
     }
+
+    @Test
+    void rawOpcodesWithoutClientApi() throws Exception {
+        servers.compare(c -> {
+            var t = c.t();
+            c.zk().create("/d8", null, OPEN, CreateMode.CONTAINER);
+            try (RawClient raw = new RawClient(c.port())) {
+                raw.connect();
+                t.op("checkWatches none", () -> raw.call(OpCode.CHECK_WATCHES, o -> o.writeString("/d8").writeInt(2)).err());
+                t.op("getData with watch", () -> raw.call(OpCode.GET_DATA, o -> o.writeString("/d8").writeBool(true)).err());
+                t.op("checkWatches data", () -> raw.call(OpCode.CHECK_WATCHES, o -> o.writeString("/d8").writeInt(2)).err());
+                t.op("checkWatches any", () -> raw.call(OpCode.CHECK_WATCHES, o -> o.writeString("/d8").writeInt(3)).err());
+                t.op("checkWatches children", () -> raw.call(OpCode.CHECK_WATCHES, o -> o.writeString("/d8").writeInt(1)).err());
+                t.op("removeWatches data", () -> raw.call(OpCode.REMOVE_WATCHES, o -> o.writeString("/d8").writeInt(2)).err());
+                t.op("removeWatches again", () -> raw.call(OpCode.REMOVE_WATCHES, o -> o.writeString("/d8").writeInt(2)).err());
+                t.op("addWatch bad mode", () -> raw.call(OpCode.ADD_WATCH, o -> o.writeString("/d8").writeInt(7)).err());
+                t.op("deleteContainer", () -> raw.call(OpCode.DELETE_CONTAINER, o -> o.writeString("/d8")).err());
+                t.op("deleteContainer missing", () -> raw.call(OpCode.DELETE_CONTAINER, o -> o.writeString("/d8")).err());
+                t.op("sync", () -> raw.call(OpCode.SYNC, o -> o.writeString("/")).err());
+                t.op("reconfig", () -> raw.call(OpCode.RECONFIG, o -> new dev.meerkat.wire.proto.ReconfigRequest(null, null, "server.1=127.0.0.1:1:2", -1).write(o)).err());
+                t.op("still alive", () -> raw.call(OpCode.EXISTS, o -> o.writeString("/").writeBool(false)).err());
+                t.op("check outside multi", () -> raw.call(OpCode.CHECK, o -> o.writeString("/").writeInt(0)).err());
+                t.op("closed after it", raw::closedByServer);
+            }
+        });
+    }
 }

@@ -54,24 +54,24 @@ class CuratorRecipesTest {
 
     @Test
     void interProcessMutexExcludesTheOtherClient() throws Exception {
-        InterProcessMutex lockA = new InterProcessMutex(a, "/cur/lock");
-        InterProcessMutex lockB = new InterProcessMutex(b, "/cur/lock");
+        InterProcessMutex lockA = new InterProcessMutex(a, "/cur-lock");
+        InterProcessMutex lockB = new InterProcessMutex(b, "/cur-lock");
         assertThat(lockA.acquire(5, TimeUnit.SECONDS)).isTrue();
         assertThat(lockB.acquire(200, TimeUnit.MILLISECONDS)).isFalse();
-        assertThat(a.getChildren().forPath("/cur/lock")).hasSize(1);
+        assertThat(a.getChildren().forPath("/cur-lock")).hasSize(1);
         lockA.release();
         assertThat(lockB.acquire(5, TimeUnit.SECONDS)).isTrue();
         assertThat(lockA.acquire(200, TimeUnit.MILLISECONDS)).isFalse();
         lockB.release();
         // Curator made the lock path a container: it is reaped once the last lock node goes
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur/lock") == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur-lock") == null);
     }
 
     @Test
     void leaderLatchMovesWhenTheLeaderCloses() throws Exception {
-        LeaderLatch first = new LeaderLatch(a, "/cur/leader", "a");
+        LeaderLatch first = new LeaderLatch(a, "/cur-leader", "a");
         {
-            LeaderLatch second = new LeaderLatch(b, "/cur/leader", "b");
+            LeaderLatch second = new LeaderLatch(b, "/cur-leader", "b");
             first.start();
             assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
             second.start();
@@ -87,34 +87,34 @@ class CuratorRecipesTest {
 
     @Test
     void curatorCacheFollowsTheSubtree() throws Exception {
-        a.create().creatingParentsIfNeeded().forPath("/cur/cache", "root".getBytes());
+        a.create().creatingParentsIfNeeded().forPath("/cur-cache", "root".getBytes());
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (CuratorCache cache = CuratorCache.build(b, "/cur/cache")) {
+        try (CuratorCache cache = CuratorCache.build(b, "/cur-cache")) {
             cache.listenable().addListener(CuratorCacheListener.builder()
                     .forCreates(n -> seen.add("create " + n.getPath()))
                     .forChanges((o, n) -> seen.add("change " + n.getPath() + " " + new String(n.getData())))
                     .forDeletes(n -> seen.add("delete " + n.getPath()))
                     .build());
             cache.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("create /cur/cache"));
-            a.create().forPath("/cur/cache/x", "1".getBytes());
-            a.create().forPath("/cur/cache/x/y", "2".getBytes());
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("create /cur/cache/x/y"));
-            a.setData().forPath("/cur/cache/x/y", "3".getBytes());
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("change /cur/cache/x/y 3"));
-            a.delete().forPath("/cur/cache/x/y");
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("delete /cur/cache/x/y"));
-            assertThat(seen).containsSubsequence("create /cur/cache", "create /cur/cache/x", "create /cur/cache/x/y",
-                    "change /cur/cache/x/y 3", "delete /cur/cache/x/y");
-            assertThat(cache.get("/cur/cache/x")).isPresent();
-            assertThat(cache.get("/cur/cache/x/y")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen, l -> l.contains("create /cur-cache"));
+            a.create().forPath("/cur-cache/x", "1".getBytes());
+            a.create().forPath("/cur-cache/x/y", "2".getBytes());
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen, l -> l.contains("create /cur-cache/x/y"));
+            a.setData().forPath("/cur-cache/x/y", "3".getBytes());
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen, l -> l.contains("change /cur-cache/x/y 3"));
+            a.delete().forPath("/cur-cache/x/y");
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen, l -> l.contains("delete /cur-cache/x/y"));
+            assertThat(seen).containsSubsequence("create /cur-cache", "create /cur-cache/x", "create /cur-cache/x/y",
+                    "change /cur-cache/x/y 3", "delete /cur-cache/x/y");
+            assertThat(cache.get("/cur-cache/x")).isPresent();
+            assertThat(cache.get("/cur-cache/x/y")).isEmpty();
         }
     }
 
     @Test
     void distributedAtomicLongAndSharedCount() throws Exception {
-        DistributedAtomicLong la = new DistributedAtomicLong(a, "/cur/counter", new RetryNTimes(10, 10));
-        DistributedAtomicLong lb = new DistributedAtomicLong(b, "/cur/counter", new RetryNTimes(10, 10));
+        DistributedAtomicLong la = new DistributedAtomicLong(a, "/cur-counter", new RetryNTimes(10, 10));
+        DistributedAtomicLong lb = new DistributedAtomicLong(b, "/cur-counter", new RetryNTimes(10, 10));
         for (int i = 0; i < 5; i++) {
             AtomicValue<Long> r1 = la.increment();
             AtomicValue<Long> r2 = lb.increment();
@@ -123,7 +123,7 @@ class CuratorRecipesTest {
         }
         assertThat(la.get().postValue()).isEqualTo(10L);
 
-        try (SharedCount ca = new SharedCount(a, "/cur/shared", 0); SharedCount cb = new SharedCount(b, "/cur/shared", 0)) {
+        try (SharedCount ca = new SharedCount(a, "/cur-shared", 0); SharedCount cb = new SharedCount(b, "/cur-shared", 0)) {
             ca.start();
             cb.start();
             assertThat(ca.trySetCount(ca.getVersionedValue(), 7)).isTrue();
@@ -136,15 +136,15 @@ class CuratorRecipesTest {
 
     @Test
     void ttlAndContainerNodes() throws Exception {
-        a.create().withTtl(300).creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT_WITH_TTL).forPath("/cur/ttl/node");
-        Stat parent = a.checkExists().forPath("/cur/ttl");
+        a.create().withTtl(300).creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT_WITH_TTL).forPath("/cur-ttl/node");
+        Stat parent = a.checkExists().forPath("/cur-ttl");
         assertThat(parent).isNotNull();
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur/ttl/node") == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur-ttl/node") == null);
         // the parent was made a container: it goes once emptied
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur/ttl") == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur-ttl") == null);
 
-        a.create().creatingParentContainersIfNeeded().forPath("/cur/box/inner/leaf");
-        a.delete().forPath("/cur/box/inner/leaf");
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur/box") == null);
+        a.create().creatingParentContainersIfNeeded().forPath("/cur-box/inner/leaf");
+        a.delete().forPath("/cur-box/inner/leaf");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.checkExists().forPath("/cur-box") == null);
     }
 }

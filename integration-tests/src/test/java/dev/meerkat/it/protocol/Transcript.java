@@ -56,7 +56,7 @@ final class Transcript {
         return "{v=" + s.getVersion() + " cv=" + s.getCversion() + " av=" + s.getAversion() + " len=" + s.getDataLength()
                 + " n=" + s.getNumChildren() + " owner=" + owner + " c=m:" + (s.getCzxid() == s.getMzxid())
                 + " p=c:" + (s.getPzxid() == s.getCzxid()) + " p>=m:" + (s.getPzxid() >= s.getMzxid())
-                + " ctime=mtime:" + (s.getCtime() == s.getMtime()) + "}";
+                + " ctime<=mtime:" + (s.getCtime() <= s.getMtime()) + "}";
     }
 
     static String opResult(OpResult r) {

@@ -295,7 +295,7 @@ final class ClientConnection implements Watcher, SessionOwner {
                 else {
                     Slot slot = new Slot(header.xid(), request, Kind.LOCAL, null, authIds);
                     // As ZooKeeper's UnimplementedRequestProcessor: an unknown opcode gets -6, then the connection goes.
-                    slot.closeAfter = request instanceof UnknownRequest;
+                    slot.closeAfter = request instanceof UnknownRequest || header.type() == OpCode.CHECK;
                     enqueue(slot, Reply.error(((Translation.Refused) t).code().code()));
                 }
             }
