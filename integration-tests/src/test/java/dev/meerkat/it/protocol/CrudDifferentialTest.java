@@ -317,6 +317,12 @@ class CrudDifferentialTest {
                 t.op("check outside multi", () -> raw.call(OpCode.CHECK, o -> o.writeString("/").writeInt(0)).err());
                 t.op("closed after it", raw::closedByServer);
             }
+            try (RawClient raw = new RawClient(c.port())) {
+                raw.connect();
+                t.op("whoAmI", () -> dev.meerkat.wire.proto.WhoAmIResponse.read(raw.call(OpCode.WHO_AM_I, o -> { }).body()).clientInfo().size());
+                t.op("sasl", () -> raw.call(OpCode.SASL, o -> new dev.meerkat.wire.proto.SetSASLRequest(new byte[]{1, 2, 3}).write(o)).err());
+                t.op("alive after sasl", () -> raw.call(OpCode.EXISTS, o -> o.writeString("/").writeBool(false)).err());
+            }
         });
     }
 }

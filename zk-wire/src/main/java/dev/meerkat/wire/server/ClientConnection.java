@@ -20,6 +20,7 @@ import dev.meerkat.wire.proto.OpCode;
 import dev.meerkat.wire.proto.ReplyHeader;
 import dev.meerkat.wire.proto.Request;
 import dev.meerkat.wire.proto.RequestHeader;
+import dev.meerkat.wire.proto.SetSASLResponse;
 import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.proto.WhoAmIResponse;
@@ -286,7 +287,8 @@ final class ClientConnection implements Watcher, SessionOwner {
                 enqueue(slot, null);
             }
             case OpCode.WHO_AM_I -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.ok(whoAmI()));
-            case OpCode.SASL -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(ErrorCode.AUTH_FAILED.code()));
+            // ZooKeeper without SASL configured answers OK with no token (its SASL server is null) and keeps the connection.
+            case OpCode.SASL -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.ok(new SetSASLResponse(null)));
             case OpCode.RECONFIG -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(ErrorCode.RECONFIG_DISABLED.code()));
             default -> {
                 Translation t = RequestTranslator.translate(request);
