@@ -99,6 +99,20 @@ class AclDifferentialTest {
                     new ACL(ZooDefs.Perms.ALL, new Id("digest", alice))), CreateMode.PERSISTENT));
             t.op("mixed getACL unauth", () -> zk.getACL("/acl/m", new Stat()));
             t.op("mixed getACL alice", () -> other.getACL("/acl/m", new Stat()));
+            t.op("precedence: parent without DELETE, child missing", () -> {
+                zk.delete("/acl/a/none", -1);
+                return null;
+            });
+            t.op("precedence: read-only parent, existing child", () -> {
+                zk.create("/acl/ro", null, acl(ZooDefs.Perms.READ, "world", "anyone"), CreateMode.PERSISTENT);
+                return zk.create("/acl/ro", null, OPEN, CreateMode.PERSISTENT);
+            });
+            t.op("precedence: create existing under read-only", () -> {
+                other.addAuthInfo("digest", b("alice:pw"));
+                return zk.create("/acl/d", null, OPEN, CreateMode.PERSISTENT);
+            });
+            t.op("precedence: invalid acl on missing node", () -> zk.setACL("/acl/none", acl(31, "digest", "nocolon"), -1));
+            t.op("precedence: setData no auth and bad version", () -> zk.setData("/acl/d", null, 42));
             t.op("multi no auth", () -> zk.multi(List.of(org.apache.zookeeper.Op.create("/acl/ok", null, OPEN, CreateMode.PERSISTENT),
                     org.apache.zookeeper.Op.setData("/acl/d", null, -1))));
         });
