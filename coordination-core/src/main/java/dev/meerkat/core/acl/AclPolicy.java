@@ -90,11 +90,17 @@ public final class AclPolicy {
         };
     }
 
-    /** For getACL without ADMIN: digest hashes are hidden, as ZooKeeper 3.9 does. */
+    /** For getACL without ADMIN: digest hashes are hidden ({@code user:x}), as ZooKeeper 3.9 does. */
     public static List<Acl> redacted(List<Acl> acl) {
         List<Acl> out = new ArrayList<>(acl.size());
         for (Acl a : acl) {
-            out.add(a.id().scheme().equals("digest") ? new Acl(a.perms(), new AuthId("digest", "x:x")) : a);
+            if (!a.id().scheme().equals("digest")) {
+                out.add(a);
+                continue;
+            }
+            String id = a.id().id();
+            int colon = id.indexOf(':');
+            out.add(new Acl(a.perms(), new AuthId("digest", (colon < 0 ? id : id.substring(0, colon)) + ":x")));
         }
         return out;
     }

@@ -93,7 +93,8 @@ public final class QueryEngine {
         }
         if (query instanceof Query.AddWatch q) {
             noNullChar(q.path());
-            if (q.mode() != 0 && q.mode() != 1) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "addWatch mode " + q.mode());
+            // ZooKeeper fails to decode an unknown mode and answers a marshalling error.
+            if (q.mode() != 0 && q.mode() != 1) throw new KeeperError(ErrorCode.MARSHALLING_ERROR, "addWatch mode " + q.mode());
             watches.add(q.mode() == 0 ? WatchKind.PERSISTENT : WatchKind.RECURSIVE, q.path(), watcher);
             return new QueryResult.Done();
         }

@@ -192,14 +192,18 @@ public final class StateMachine {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "ttl given for a mode without one");
         }
         String path = c.path();
-        // A sequential name gets its suffix appended, so "/a/" is a legal sequential prefix.
-        PathRules.validate(mode.isSequential() ? path + "1" : path);
+        // ZooKeeper's order: a path with no slash is refused at once, but the parent is looked up
+        // (NoNode, NoAuth) before the full path is validated, so "/missing/" is NoNode, not BadArguments.
+        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "bad path " + path);
         List<Acl> acl = AclPolicy.resolve(c.acl(), ids);
-        String parentPath = PathRules.parent(mode.isSequential() ? path + "1" : path);
+        String parentPath = PathRules.parent(path);
         Znode parent = tree.get(parentPath);
         if (parent == null) throw new KeeperError(ErrorCode.NO_NODE, parentPath);
         AclPolicy.check(parent.acl(), Perms.CREATE, ids);
-        if (mode.isSequential()) path = path + String.format(Locale.ROOT, "%010d", parent.cversion());
+        // The suffix counts the creates under the parent: ZooKeeper's stored cversion, of which the
+        // reported one (creates + deletes, the same number as ours) is 2 * stored - numChildren.
+        if (mode.isSequential()) path = path + String.format(Locale.ROOT, "%010d", (parent.cversion() + parent.childCount()) / 2);
+        PathRules.validate(path);
         if (tree.get(path) != null) throw new KeeperError(ErrorCode.NODE_EXISTS, path);
         if (ZnodeType.isEphemeralOwner(parent.ephemeralOwner())) throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath);
         long owner = mode.isEphemeral() ? sessionId

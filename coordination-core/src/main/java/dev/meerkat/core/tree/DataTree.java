@@ -35,6 +35,11 @@ public final class DataTree {
         put("/zookeeper", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
         put("/zookeeper/quota", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
         put("/zookeeper/config", new Znode(new byte[0], List.of(new Acl(Perms.READ, AuthId.ANYONE)), 0, 0, 0));
+        // ZooKeeper adds these children without counting them as creates, so it reports a cversion
+        // of 0 - numChildren for their parents; /zookeeper/config carries aversion -1.
+        nodes.get("/").cversion = -1;
+        nodes.get("/zookeeper").cversion = -2;
+        nodes.get("/zookeeper/config").aversion = -1;
     }
 
     /** An empty tree with no nodes at all, for loading a snapshot into. */

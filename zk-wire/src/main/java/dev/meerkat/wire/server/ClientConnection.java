@@ -20,6 +20,8 @@ import dev.meerkat.wire.proto.OpCode;
 import dev.meerkat.wire.proto.ReplyHeader;
 import dev.meerkat.wire.proto.Request;
 import dev.meerkat.wire.proto.RequestHeader;
+import dev.meerkat.wire.proto.SetSASLResponse;
+import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.proto.WhoAmIResponse;
 import io.vertx.core.Context;
@@ -285,13 +287,19 @@ final class ClientConnection implements Watcher, SessionOwner {
                 enqueue(slot, null);
             }
             case OpCode.WHO_AM_I -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.ok(whoAmI()));
-            case OpCode.SASL -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(ErrorCode.AUTH_FAILED.code()));
+            // ZooKeeper without SASL configured answers OK with no token (its SASL server is null) and keeps the connection.
+            case OpCode.SASL -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.ok(new SetSASLResponse(null)));
             case OpCode.RECONFIG -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(ErrorCode.RECONFIG_DISABLED.code()));
             default -> {
                 Translation t = RequestTranslator.translate(request);
                 if (t instanceof Translation.Write w) enqueue(new Slot(header.xid(), request, Kind.WRITE, w.op(), authIds), null);
                 else if (t instanceof Translation.Read r) enqueue(new Slot(header.xid(), request, Kind.READ, r.query(), authIds), null);
-                else enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(((Translation.Refused) t).code().code()));
+                else {
+                    Slot slot = new Slot(header.xid(), request, Kind.LOCAL, null, authIds);
+                    // As ZooKeeper's UnimplementedRequestProcessor: an unknown opcode gets -6, then the connection goes.
+                    slot.closeAfter = request instanceof UnknownRequest || header.type() == OpCode.CHECK;
+                    enqueue(slot, Reply.error(((Translation.Refused) t).code().code()));
+                }
             }
         }
     }

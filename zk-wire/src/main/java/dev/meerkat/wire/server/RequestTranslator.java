@@ -56,6 +56,8 @@ final class RequestTranslator {
             }
             if (request instanceof SyncRequest s) return new Translation.Write(new WriteOp.Sync(s.path()));
             if (request instanceof DeleteContainerRequest d) return new Translation.Write(new WriteOp.Delete(d.path(), -1, true));
+            // check (13) is only valid inside a multi: on its own ZooKeeper treats it as an unknown opcode.
+            if (request instanceof CheckVersionRequest) return new Translation.Refused(ErrorCode.UNIMPLEMENTED);
             if (request instanceof Request.MultiOp op) return new Translation.Write(writeOp(op));
             if (request instanceof SetACLRequest s) return new Translation.Write(new WriteOp.SetAcl(s.path(), acls(s.acl()), s.version()));
             Query q = query(request);
@@ -68,10 +70,8 @@ final class RequestTranslator {
 
     private static WriteOp writeOp(Request.MultiOp op) throws KeeperError {
         if (op instanceof CreateRequest c) {
-            CreateMode mode = CreateMode.fromFlag(c.flags());
-            if (c.opcode() == OpCode.CREATE_CONTAINER && !mode.isContainer()) {
-                throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "createContainer needs the container mode");
-            }
+            // ZooKeeper makes a container of whatever createContainer sends, whatever its flags say.
+            CreateMode mode = c.opcode() == OpCode.CREATE_CONTAINER ? CreateMode.CONTAINER : CreateMode.fromFlag(c.flags());
             return new WriteOp.Create(c.path(), c.data(), acls(c.acl()), mode, -1);
         }
         if (op instanceof CreateTTLRequest c) {

@@ -1,6 +1,7 @@
 package dev.meerkat.wire.server;
 
 import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.ZnodeType;
 import dev.meerkat.core.command.OpResult;
 import dev.meerkat.core.query.QueryResult;
 import dev.meerkat.wire.proto.ACL;
@@ -92,8 +93,10 @@ final class ResultTranslator {
     }
 
     static Stat stat(dev.meerkat.core.api.Stat s) {
+        // As ZooKeeper: clients see the owner of ephemeral nodes only; containers and TTL nodes show 0.
+        long owner = ZnodeType.isEphemeralOwner(s.ephemeralOwner()) ? s.ephemeralOwner() : 0;
         return new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), s.cversion(), s.aversion(),
-                s.ephemeralOwner(), s.dataLength(), s.numChildren(), s.pzxid());
+                owner, s.dataLength(), s.numChildren(), s.pzxid());
     }
 
     private static List<ACL> acls(List<Acl> acl) {
