@@ -90,6 +90,7 @@ abstract class AbstractKafkaOnZooKeeperTest {
     @BeforeAll
     void setUp() throws Exception {
         classStart = System.nanoTime();
+        warmUpKafkaClients();
         connectString = startCoordination();
         runDir = Files.createDirectories(Path.of("target", "kafka-runs", backend().replaceAll("\\W+", "-") + "-" + System.currentTimeMillis()));
         zk = connect(connectString);
@@ -261,7 +262,9 @@ abstract class AbstractKafkaOnZooKeeperTest {
             Set<String> acked = new HashSet<>(producer.acked());
             long t2 = System.nanoTime();
             Set<String> consumed = consumeUntil(bootstrap(main.values()), TOPIC, acked, Duration.ofSeconds(60));
-            record("consume everything acknowledged (" + "~" + (acked.size() / 100 * 100) + " records)", t2);
+            record("consume everything acknowledged during the failover", t2);
+            KafkaTimings.note(backend() + ": " + acked.size() + " records acknowledged during the failover step, "
+                    + producer.failedCount() + " sends failed (not acknowledged), none lost");
             assertThat(consumed).as("every acknowledged record survives the controller's SIGKILL").containsAll(acked);
         }
     }
@@ -281,7 +284,7 @@ abstract class AbstractKafkaOnZooKeeperTest {
         try {
             awaitBroker("the frozen broker's session expires", Duration.ofSeconds(30), () -> mainZk.exists(path, false) == null, List.of(broker));
             record("SIGSTOP → session expired, registration gone", t0);
-            assertThat(millisSince(t0)).isLessThan(SESSION_TIMEOUT_MS + 4000);
+            assertThat(millisSince(t0)).isLessThan(SESSION_TIMEOUT_MS + 5000);
         } finally {
             broker.resume();
         }
@@ -343,6 +346,31 @@ abstract class AbstractKafkaOnZooKeeperTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    private static boolean warmedUp;
+
+    /**
+     * Loads the Kafka client classes in the test JVM once, so that whichever backend runs first does
+     * not pay for it in its timings.
+     */
+    private static synchronized void warmUpKafkaClients() {
+        if (warmedUp) return;
+        warmedUp = true;
+        String nowhere = "127.0.0.1:" + KafkaBroker.freePort();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", nowhere);
+        p.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        Admin.create(p).close(Duration.ZERO);
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p).close(Duration.ZERO);
+        new KafkaConsumer<String, String>(p).close(Duration.ZERO);
+        KafkaTimings.note("Brokers: Kafka 3.9.1, each in its own JVM (ZooKeeper 3.8.4 client), zookeeper.session.timeout.ms="
+                + SESSION_TIMEOUT_MS + "; both servers in-process in the test JVM with tickTime 2000; "
+                + Runtime.getRuntime().availableProcessors() + " cores shared by the test JVM and up to 4 broker JVMs. "
+                + "Single runs: JVM start-up steps vary by a second or more from run to run.");
+    }
 
     private void record(String step, long t0) {
         KafkaTimings.record(backend(), step, millisSince(t0));
