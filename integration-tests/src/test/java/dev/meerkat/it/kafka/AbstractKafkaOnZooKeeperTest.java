@@ -126,6 +126,8 @@ abstract class AbstractKafkaOnZooKeeperTest {
         record("1 broker: JVM start → registered (/brokers/ids/0)", t0);
         awaitBroker("broker 0 starts", Duration.ofSeconds(60), solo::isStarted, solo);
         record("1 broker: JVM start → started", t0);
+        KafkaTimings.record(backend(), "1 broker: Kafka \"starting\" → registered (broker's log: chroot, paths, cluster id, logs, registration)",
+                solo.startingToRegisteredMillis());
         assertThat(zk.exists(SOLO + "/brokers/ids/0", false)).as("the broker created its chroot").isNotNull();
         assertThat(soloZk.getChildren("/", false)).contains("brokers", "controller", "controller_epoch", "config", "admin", "cluster");
 
@@ -150,6 +152,8 @@ abstract class AbstractKafkaOnZooKeeperTest {
         record("3 brokers: JVM starts → all registered", t0);
         awaitBroker("three brokers start", Duration.ofSeconds(90), () -> main.values().stream().allMatch(KafkaBroker::isStarted), main.values());
         record("3 brokers: JVM starts → all started", t0);
+        KafkaTimings.record(backend(), "3 brokers: Kafka \"starting\" → registered, slowest (broker's log)",
+                main.values().stream().mapToDouble(KafkaBroker::startingToRegisteredMillis).max().orElse(Double.NaN));
         mainAdmin = admin(main.values());
         awaitBroker("the cluster shows three brokers and a controller", Duration.ofSeconds(30), () -> {
             var d = mainAdmin.describeCluster();
@@ -252,6 +256,8 @@ abstract class AbstractKafkaOnZooKeeperTest {
                 return st != null && st.getCzxid() > epochBefore;
             }, List.of(victim));
             record("killed broker restart → re-registered with a larger epoch", t1);
+            KafkaTimings.record(backend(), "killed broker restart: Kafka \"starting\" → registered (broker's log)",
+                    victim.startingToRegisteredMillis());
             awaitBroker("the restarted broker is back in every ISR", Duration.ofSeconds(60),
                     () -> partitionsReady(mainAdmin, TOPIC, Set.of(1, 2, 3)), main.values());
             record("killed broker restart → back in the ISR of every partition", t1);
@@ -343,6 +349,54 @@ abstract class AbstractKafkaOnZooKeeperTest {
         Set<String> sent = produce(solo.bootstrap(), "solo-topic", "solo-late", 50);
         assertThat(consumeUntil(solo.bootstrap(), "solo-topic", sent, Duration.ofSeconds(30))).containsAll(sent);
         record("isolation checks (two clusters, one server)", t0);
+    }
+
+    @Test
+    @Order(9)
+    void deletedTopicDisappearsFromZooKeeper() throws Exception {
+        assumeTrue(mainUp, "the three-broker cluster is up");
+        Set<Integer> alive = new HashSet<>(registeredIds(mainZk).stream().map(Integer::parseInt).collect(Collectors.toSet()));
+        List<KafkaBroker> running = main.values().stream().filter(KafkaBroker::isAlive).collect(Collectors.toList());
+        mainAdmin.createTopics(List.of(new NewTopic("doomed", 2, (short) alive.size()))).all().get(30, TimeUnit.SECONDS);
+        awaitBroker("doomed is ready", Duration.ofSeconds(30), () -> partitionsReady(mainAdmin, "doomed", alive), running);
+        long t0 = System.nanoTime();
+        mainAdmin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
+        record("delete topic: request answered", t0);
+        // /admin/delete_topics/<topic> → controller (child watch) → partitions and topic znodes deleted.
+        awaitBroker("the topic's znodes are gone", Duration.ofSeconds(30), () -> mainZk.exists("/brokers/topics/doomed", false) == null
+                && mainZk.getChildren("/admin/delete_topics", false).isEmpty()
+                && !mainAdmin.listTopics().names().get(5, TimeUnit.SECONDS).contains("doomed"), running);
+        record("delete topic → gone from ZooKeeper and from metadata", t0);
+        assertThat(mainAdmin.listTopics().names().get(10, TimeUnit.SECONDS)).contains(TOPIC);
+    }
+
+    /** The single broker's tree, per backend, as path → (ephemeral, version, cversion, children). */
+    private static final Map<String, Map<String, String>> SOLO_TREES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Test
+    @Order(10)
+    void kafkaBuildsTheSameTreeOnBothServers() throws Exception {
+        assumeTrue(soloUp, "the single broker is up");
+        Map<String, String> tree = new TreeMap<>();
+        dump(soloZk, "/", tree);
+        SOLO_TREES.put(backend(), tree);
+        for (Map.Entry<String, Map<String, String>> other : SOLO_TREES.entrySet()) {
+            if (other.getKey().equals(backend())) continue;
+            // The same broker doing the same things: the same znodes, kinds, versions and child counts.
+            assertThat(tree).as("the single broker's tree on " + backend() + " against " + other.getKey())
+                    .containsExactlyEntriesOf(other.getValue());
+            KafkaTimings.note("The single broker's znode tree (" + tree.size() + " znodes: paths, ephemeral or not, version, "
+                    + "cversion, number of children) is identical on " + other.getKey() + " and " + backend() + ".");
+        }
+    }
+
+    private static void dump(ZooKeeper z, String path, Map<String, String> into) throws Exception {
+        Stat st = new Stat();
+        z.getData(path, false, st);
+        List<String> children = z.getChildren(path, false);
+        into.put(path, (st.getEphemeralOwner() != 0 ? "ephemeral" : "persistent") + " v" + st.getVersion()
+                + " cv" + st.getCversion() + " children " + st.getNumChildren() + "/" + children.size());
+        for (String c : children) dump(z, path.equals("/") ? "/" + c : path + "/" + c, into);
     }
 
     // ---- helpers -----------------------------------------------------------------------------

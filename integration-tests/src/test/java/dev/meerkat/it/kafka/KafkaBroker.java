@@ -192,6 +192,32 @@ final class KafkaBroker {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+    /**
+     * Milliseconds between the first line of the current run's log containing {@code from} and the
+     * first line after it containing {@code to}, by the broker's own timestamps; NaN when missing.
+     * This leaves out the broker JVM's boot, which the shared cores make vary from run to run.
+     */
+    double logMillisBetween(String from, String to) {
+        java.time.LocalDateTime start = null;
+        for (String line : logSinceStart().split("\n")) {
+            if (line.length() < 25 || line.charAt(0) != '[') continue;
+            if (start == null && line.contains(from)) {
+                start = java.time.LocalDateTime.parse(line.substring(1, 24), LOG_TIME);
+            } else if (start != null && line.contains(to)) {
+                java.time.LocalDateTime end = java.time.LocalDateTime.parse(line.substring(1, 24), LOG_TIME);
+                return java.time.Duration.between(start, end).toMillis();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** From Kafka's "starting" to its "Registered broker" line: the broker's ZooKeeper start-up work. */
+    double startingToRegisteredMillis() {
+        return logMillisBetween("INFO starting (kafka.server.KafkaServer)", "Registered broker " + id + " at path");
+    }
+
     /** The last lines of the broker's log, for failure messages. */
     String tail(int lines) {
         String[] all = logSinceStart().split("\n");
