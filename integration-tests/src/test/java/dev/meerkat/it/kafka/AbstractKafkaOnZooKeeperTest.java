@@ -147,7 +147,11 @@ abstract class AbstractKafkaOnZooKeeperTest {
     @Order(2)
     void threeBrokersFormACluster() throws Exception {
         mainZk = connect(connectString + MAIN);
-        for (int id = 1; id <= 3; id++) main.put(id, new KafkaBroker(id, connectString + MAIN, runDir, new Properties()));
+        Properties withAcls = new Properties();
+        // ACLs kept in ZooKeeper (/kafka-acl, change notifications under /kafka-acl-changes).
+        withAcls.setProperty("authorizer.class.name", "kafka.security.authorizer.AclAuthorizer");
+        withAcls.setProperty("allow.everyone.if.no.acl.found", "true");
+        for (int id = 1; id <= 3; id++) main.put(id, new KafkaBroker(id, connectString + MAIN, runDir, withAcls));
         long t0 = System.nanoTime();
         for (KafkaBroker b : main.values()) b.start();
         awaitBroker("three brokers register", Duration.ofSeconds(90), () -> registeredIds(mainZk).size() == 3, main.values());
@@ -370,6 +374,63 @@ abstract class AbstractKafkaOnZooKeeperTest {
                 && !mainAdmin.listTopics().names().get(5, TimeUnit.SECONDS).contains("doomed"), running);
         record("delete topic → gone from ZooKeeper and from metadata", t0);
         assertThat(mainAdmin.listTopics().names().get(10, TimeUnit.SECONDS)).contains(TOPIC);
+    }
+
+    @Test
+    @Order(11)
+    void partitionsGrowMoveAndAclsPropagate() throws Exception {
+        assumeTrue(mainUp, "the three-broker cluster is up");
+        List<Integer> alive = registeredIds(mainZk).stream().map(Integer::parseInt).sorted().collect(Collectors.toList());
+        assumeTrue(alive.size() >= 2, "two live brokers");
+        List<KafkaBroker> running = main.values().stream().filter(KafkaBroker::isAlive).collect(Collectors.toList());
+        int from = alive.get(0);
+        int to = alive.get(1);
+
+        // More partitions: a setData on /brokers/topics/<topic>, seen through the controller's data watch.
+        mainAdmin.createTopics(List.of(new NewTopic("moving", Map.of(0, List.of(from))))).all().get(30, TimeUnit.SECONDS);
+        awaitBroker("moving is ready", Duration.ofSeconds(30), () -> partitionsReady(mainAdmin, "moving", Set.of(from)), running);
+        long t0 = System.nanoTime();
+        mainAdmin.createPartitions(Map.of("moving", org.apache.kafka.clients.admin.NewPartitions.increaseTo(2, List.of(List.of(to)))))
+                .all().get(30, TimeUnit.SECONDS);
+        awaitBroker("the new partition has a leader", Duration.ofSeconds(30), () -> {
+            TopicDescription d = mainAdmin.describeTopics(List.of("moving")).allTopicNames().get(5, TimeUnit.SECONDS).get("moving");
+            return d.partitions().size() == 2 && d.partitions().get(1).leader() != null && d.partitions().get(1).leader().id() == to;
+        }, running);
+        record("add a partition → it has a leader", t0);
+
+        // Move partition 0 from one broker to another.
+        long t1 = System.nanoTime();
+        TopicPartition p0 = new TopicPartition("moving", 0);
+        mainAdmin.alterPartitionReassignments(Map.of(p0, java.util.Optional.of(
+                new org.apache.kafka.clients.admin.NewPartitionReassignment(List.of(to))))).all().get(30, TimeUnit.SECONDS);
+        awaitBroker("the reassignment completes", Duration.ofSeconds(30), () -> {
+            if (!mainAdmin.listPartitionReassignments().reassignments().get(5, TimeUnit.SECONDS).isEmpty()) return false;
+            TopicPartitionInfo info = mainAdmin.describeTopics(List.of("moving")).allTopicNames().get(5, TimeUnit.SECONDS)
+                    .get("moving").partitions().get(0);
+            return ids(info.replicas()).equals(Set.of(to)) && info.leader() != null && info.leader().id() == to;
+        }, running);
+        record("reassign a partition to another broker → done", t1);
+
+        // An ACL: written under /kafka-acl, announced by a sequential change node, cached by every broker.
+        long t2 = System.nanoTime();
+        var binding = new org.apache.kafka.common.acl.AclBinding(
+                new org.apache.kafka.common.resource.ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC,
+                        "acl-topic", org.apache.kafka.common.resource.PatternType.LITERAL),
+                new org.apache.kafka.common.acl.AccessControlEntry("User:alice", "*",
+                        org.apache.kafka.common.acl.AclOperation.READ, org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+        mainAdmin.createAcls(List.of(binding)).all().get(30, TimeUnit.SECONDS);
+        for (KafkaBroker b : running) {
+            try (Admin one = admin(List.of(b))) {
+                awaitBroker("broker " + b.id + " knows the ACL", Duration.ofSeconds(30),
+                        () -> one.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(5, TimeUnit.SECONDS).contains(binding),
+                        running);
+            }
+        }
+        record("create an ACL → every live broker has it", t2);
+        assertThat(mainZk.exists("/kafka-acl/Topic/acl-topic", false)).isNotNull();
+        // Literal resource patterns are announced under the original change path.
+        assertThat(mainZk.getChildren("/kafka-acl-changes", false)).isNotEmpty()
+                .allMatch(n -> n.matches("acl_changes_\\d{10}"));
     }
 
     /** The single broker's tree, per backend, as path → (ephemeral, version, cversion, children). */
