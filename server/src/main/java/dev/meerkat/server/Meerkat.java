@@ -137,7 +137,15 @@ public final class Meerkat implements AutoCloseable {
         } catch (Exception e) {
             // Closing anyway: the node and the data directory must be released.
         }
-        vertx.close();
+        try {
+            // Wait for the event loops to be gone: a closed server leaves no threads behind, and the
+            // next embedded server (a test class right after this one) does not start against them.
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Closing anyway.
+        }
         node.close();
         if (dataDirectory != null) dataDirectory.close();
     }
