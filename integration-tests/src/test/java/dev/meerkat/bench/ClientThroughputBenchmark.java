@@ -40,8 +40,9 @@ public final class ClientThroughputBenchmark {
     static final int OUTSTANDING = 100;
     static final int KEYS = 1000;
     static final byte[] DATA = new byte[100];
-    static final int[] CLIENTS = {1, 8, 32};
-    static final String[] WORKLOADS = {"create", "setData", "getData", "exists", "mixed90r10w"};
+    /** {@code -Dbench.clients=1,8} and {@code -Dbench.workloads=mixed90r10w} narrow a run (for profiling). */
+    static final int[] CLIENTS = Arrays.stream(System.getProperty("bench.clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
+    static final String[] WORKLOADS = System.getProperty("bench.workloads", "create,setData,getData,exists,mixed90r10w").split(",");
 
     record Result(double opsPerSec, double p50Ms, double p99Ms, long ops, long errors) {
     }
