@@ -105,7 +105,7 @@ public final class ClientThroughputBenchmark {
         System.exit(0);
     }
 
-    private static void setUp(List<ZooKeeper> clients, String base) throws Exception {
+    static void setUp(List<ZooKeeper> clients, String base) throws Exception {
         ZooKeeper first = clients.get(0);
         first.create(base, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         first.create(base + "/keys", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -119,7 +119,7 @@ public final class ClientThroughputBenchmark {
         if (!made.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("keys not created");
     }
 
-    private static Result measure(List<ZooKeeper> clients, String base, String workload, double seconds, double warmup) throws Exception {
+    static Result measure(List<ZooKeeper> clients, String base, String workload, double seconds, double warmup) throws Exception {
         AtomicLong[] seq = new AtomicLong[clients.size()];
         for (int c = 0; c < seq.length; c++) seq[c] = new AtomicLong();
         run(clients, base, workload, warmup, seq);
@@ -130,7 +130,7 @@ public final class ClientThroughputBenchmark {
         return base + "/keys/k" + k;
     }
 
-    private static List<ZooKeeper> connect(String connect, int n) throws Exception {
+    static List<ZooKeeper> connect(String connect, int n) throws Exception {
         List<ZooKeeper> clients = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CountDownLatch connected = new CountDownLatch(1);
