@@ -81,6 +81,16 @@ public final class DurabilityBenchmark {
         System.out.printf(Locale.ROOT, "work dir %s; %,d entries/znodes (%d-byte data, %d per parent); %.1f s per throughput point%n",
                 work, count, SMALL.length, FANOUT, seconds);
 
+        if ("meerkat-log-recovery".equals(System.getProperty("bench.only"))) {
+            // For profiling Meerkat's log recovery alone (e.g. with -XX:StartFlightRecording).
+            Path dir = Files.createTempDirectory(work, "meerkat-log-recovery-");
+            List<String> paths = paths(count);
+            long entries = writeMeerkatLog(dir, paths);
+            System.out.printf(Locale.ROOT, "Meerkat log replay, %,d entries: %.0f ms%n", entries,
+                    timeMeerkatStart(dir, paths.get(paths.size() - 1), ServerConfig.defaults()));
+            delete(dir);
+            System.exit(0);
+        }
         fsyncBaseline(work, seconds);
         logGroupCommit(work, seconds);
         nodeGroupCommit(work, seconds);
