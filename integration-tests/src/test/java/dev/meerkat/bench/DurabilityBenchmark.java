@@ -15,7 +15,7 @@ import dev.meerkat.core.log.LogStore;
 import dev.meerkat.core.node.Node;
 import dev.meerkat.core.node.NodeConfig;
 import dev.meerkat.core.node.SessionOwner;
-import dev.meerkat.core.snapshot.ChunkedBuffer;
+import dev.meerkat.core.snapshot.SnapshotImage;
 import dev.meerkat.core.snapshot.SnapshotCodec;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.DataDirectory;
@@ -365,15 +365,12 @@ public final class DurabilityBenchmark {
                     new WriteOp.Create(p, SMALL, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, -1)))).result();
             if (r instanceof OpResult.Error e) throw new IllegalStateException("create " + p + ": " + e);
         }
-        // What Node.maybeSnapshot does on the tree thread before handing the bytes to the snapshot
-        // thread: the whole serialisation. The tree serves nothing meanwhile.
+        // What Node.maybeSnapshot does on the tree thread before handing the image to the snapshot
+        // thread: the capture. The tree serves nothing meanwhile; encoding happens off it.
         long p0 = System.nanoTime();
-        ChunkedBuffer inMemory = new ChunkedBuffer();
-        DataOutputStream memOut = new DataOutputStream(inMemory);
-        SnapshotCodec.write(sm, 1, memOut);
-        memOut.flush();
+        SnapshotImage captured = SnapshotCodec.capture(sm, 1);
         double pauseMs = (System.nanoTime() - p0) / 1e6;
-        inMemory = null;
+        captured = null;
         Path mDir = Files.createTempDirectory(work, "meerkat-snapshot-recovery-");
         DataDirectory.open(mDir).close();
         long t0 = System.nanoTime();
@@ -419,7 +416,7 @@ public final class DurabilityBenchmark {
 
         System.out.printf(Locale.ROOT, "| snapshot size, %,d znodes | Meerkat %s | ZooKeeper %s (%s) | ratio M/ZK %.2f |%n",
                 paths.size(), mib(mSize), mib(zSize), snap.getName(), (double) mSize / zSize);
-        System.out.printf(Locale.ROOT, "| Meerkat tree-thread pause to serialise the snapshot in memory (Node.maybeSnapshot) | %.0f ms | (ZooKeeper serialises on its snapshot thread: no pause) | - |%n", pauseMs);
+        System.out.printf(Locale.ROOT, "| Meerkat tree-thread pause to capture the snapshot image (Node.maybeSnapshot) | %.0f ms | (ZooKeeper serialises on its snapshot thread: no pause) | - |%n", pauseMs);
         System.out.printf(Locale.ROOT, "| snapshot write + fsync | Meerkat %.0f ms | ZooKeeper %.0f ms | ratio M/ZK %.2f |%n", mWriteMs, zWriteMs, mWriteMs / zWriteMs);
         double m = timeMeerkatStart(mDir, last, ServerConfig.defaults());
         double z = timeZooKeeperStart(zDir, last);

@@ -24,7 +24,7 @@ import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.meerkat.core.snapshot.ChunkedBuffer;
+import dev.meerkat.core.snapshot.SnapshotImage;
 import dev.meerkat.core.snapshot.SnapshotCodec;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
@@ -35,7 +35,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Queue;
@@ -181,6 +180,16 @@ public final class Node implements AutoCloseable {
 
     public boolean query(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
         return treeInbox.offer(() -> done.complete(queries.answer(query, sessionId, authIds, watcher), lastApplied));
+    }
+
+    /**
+     * Answers a query against the state as it is right now. Only for {@link Completion}s, which run on
+     * the tree thread: a read queued behind a session's write is answered inside that write's
+     * completion, so it sees exactly the state after the write, while later writes flow on.
+     */
+    public QueryResult answerNow(long sessionId, List<AuthId> authIds, Query query, Watcher watcher) {
+        if (Thread.currentThread() != treeThread) throw new IllegalStateException("answerNow outside the tree thread");
+        return queries.answer(query, sessionId, authIds, watcher);
     }
 
     /**
@@ -409,34 +418,28 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Every snapCount entries: serialise the state here (CPU only, no disk: a short pause of the tree
-     * thread), then write, sync and purge on the snapshot thread while the node keeps serving.
+     * Every snapCount entries: freeze the state here (one pass copying references, no encoding, no
+     * disk), then encode, write, sync and purge on the snapshot thread while the node keeps serving.
      */
     private void maybeSnapshot() {
         if (snapshots == null || snapshotInProgress || lastApplied - lastSnapshotIndex < config.snapCount()) return;
-        long index = lastApplied;
-        long term = lastAppliedTerm;
-        ChunkedBuffer buffer = new ChunkedBuffer();
         long t0 = System.nanoTime();
-        try {
-            DataOutputStream out = new DataOutputStream(buffer);
-            SnapshotCodec.write(stateMachine, term, out);
-            out.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory serialisation cannot fail", e);
-        }
+        SnapshotImage image = SnapshotCodec.capture(stateMachine, lastAppliedTerm);
         long pauseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         snapshotInProgress = true;
-        lastSnapshotIndex = index;
-        snapshotWriter.execute(() -> writeSnapshot(buffer, index, term, pauseMs));
+        lastSnapshotIndex = image.lastApplied();
+        snapshotWriter.execute(() -> writeSnapshot(image, pauseMs));
     }
 
-    private void writeSnapshot(ChunkedBuffer buffer, long index, long term, long pauseMs) {
-        try (SnapshotWriter writer = snapshots.begin(index, term)) {
-            OutputStream out = new BufferedOutputStream(writer.outputStream(), 1 << 16);
-            buffer.writeTo(out);
+    private void writeSnapshot(SnapshotImage image, long pauseMs) {
+        long index = image.lastApplied();
+        long t0 = System.nanoTime();
+        try (SnapshotWriter writer = snapshots.begin(index, image.lastAppliedTerm())) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(writer.outputStream(), 1 << 16));
+            SnapshotCodec.write(image, out);
             out.flush();
-            raftSnapshots.update(writer.commit());
+            SnapshotFile file = writer.commit();
+            raftSnapshots.update(file);
             snapshots.purge(config.snapRetainCount());
             // Keep the log back to the oldest retained snapshot, so a damaged newest snapshot can
             // fall back to an older one plus the log.
@@ -445,7 +448,8 @@ public final class Node implements AutoCloseable {
                 if (oldest > log.snapshotIndex() && oldest <= log.lastIndex()) log.compact(oldest);
             });
             logInbox.wake();
-            LOG.info("snapshot at zxid 0x{} written: {} bytes, tree paused {} ms", Long.toHexString(index), buffer.size(), pauseMs);
+            LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
+                    image.nodes().length, file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (Exception e) {
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
         } finally {

@@ -6,14 +6,13 @@ import dev.meerkat.core.api.Stat;
 import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.tree.DataTree;
-import dev.meerkat.core.tree.PathRules;
-import dev.meerkat.core.tree.Znode;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -33,33 +32,60 @@ public final class SnapshotCodec {
     private SnapshotCodec() {
     }
 
-    public static void write(StateMachine sm, long lastAppliedTerm, DataOutput out) throws IOException {
+    /** Freezes the state; call on the thread that owns the tree. O(nodes), no lookups, no encoding. */
+    public static SnapshotImage capture(StateMachine sm, long lastAppliedTerm) {
         DataTree tree = sm.tree();
-        out.writeLong(MAGIC);
-        out.writeLong(sm.lastApplied());
-        out.writeLong(lastAppliedTerm);
+        SnapshotImage.NodeImage[] nodes = new SnapshotImage.NodeImage[tree.size()];
+        int[] i = {0};
+        tree.forEachNode((path, z) -> nodes[i[0]++] = new SnapshotImage.NodeImage(path, z.data(), z.acl(), z.stat()));
+        return new SnapshotImage(sm.lastApplied(), lastAppliedTerm, List.copyOf(sm.sessions().values()), nodes);
+    }
 
-        out.writeInt(sm.sessions().size());
-        for (Session s : sm.sessions().values()) {
+    public static void write(StateMachine sm, long lastAppliedTerm, DataOutput out) throws IOException {
+        write(capture(sm, lastAppliedTerm), out);
+    }
+
+    /** Encodes a captured image; any thread. Reorders the image's node array (parents first). */
+    public static void write(SnapshotImage image, DataOutput out) throws IOException {
+        out.writeLong(MAGIC);
+        out.writeLong(image.lastApplied());
+        out.writeLong(image.lastAppliedTerm());
+
+        out.writeInt(image.sessions().size());
+        for (Session s : image.sessions()) {
             out.writeLong(s.id());
             out.writeInt(s.timeoutMs());
             writeBytes(out, s.password());
         }
 
+        SnapshotImage.NodeImage[] nodes = image.nodes();
+        // Loading rebuilds the tree in one pass, so a parent must come before its children:
+        // ordering by depth is enough, and cheaper than walking the tree.
+        Arrays.sort(nodes, Comparator.comparingInt(n -> depth(n.path())));
+
         // Nodes usually share a handful of ACL lists: store each once and refer to it by number.
-        Map<List<Acl>, Integer> aclIds = new IdentityHashMap<>();
-        Map<List<Acl>, Integer> aclByValue = new HashMap<>();
+        // Lists are shared objects in the tree, so identity finds most repeats without hashing them.
+        Map<List<Acl>, Integer> byIdentity = new IdentityHashMap<>();
+        Map<List<Acl>, Integer> byValue = new HashMap<>();
         List<List<Acl>> aclTable = new ArrayList<>();
-        List<String> order = parentsFirst(tree);
-        for (String path : order) {
-            List<Acl> acl = tree.get(path).acl();
-            if (!aclIds.containsKey(acl)) {
-                Integer id = aclByValue.computeIfAbsent(acl, a -> {
-                    aclTable.add(a);
-                    return aclTable.size() - 1;
-                });
-                aclIds.put(acl, id);
+        int[] aclRef = new int[nodes.length];
+        List<Acl> lastAcl = null;
+        int lastRef = -1;
+        for (int i = 0; i < nodes.length; i++) {
+            List<Acl> acl = nodes[i].acl();
+            if (acl != lastAcl) {
+                Integer ref = byIdentity.get(acl);
+                if (ref == null) {
+                    ref = byValue.computeIfAbsent(acl, a -> {
+                        aclTable.add(a);
+                        return aclTable.size() - 1;
+                    });
+                    byIdentity.put(acl, ref);
+                }
+                lastAcl = acl;
+                lastRef = ref;
             }
+            aclRef[i] = lastRef;
         }
         out.writeInt(aclTable.size());
         for (List<Acl> acl : aclTable) {
@@ -71,13 +97,13 @@ public final class SnapshotCodec {
             }
         }
 
-        out.writeInt(order.size());
-        for (String path : order) {
-            Znode z = tree.get(path);
-            Stat s = z.stat();
-            writeString(out, path);
-            writeBytes(out, z.data());
-            out.writeInt(aclIds.get(z.acl()));
+        out.writeInt(nodes.length);
+        for (int i = 0; i < nodes.length; i++) {
+            SnapshotImage.NodeImage n = nodes[i];
+            Stat s = n.stat();
+            writeString(out, n.path());
+            writeBytes(out, n.data());
+            out.writeInt(aclRef[i]);
             out.writeLong(s.czxid());
             out.writeLong(s.mzxid());
             out.writeLong(s.ctime());
@@ -89,6 +115,15 @@ public final class SnapshotCodec {
             out.writeLong(s.pzxid());
         }
         out.writeLong(END);
+    }
+
+    private static int depth(String path) {
+        if (path.length() == 1) return 0;
+        int d = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') d++;
+        }
+        return d;
     }
 
     /** A loaded snapshot: the state machine and the term of its last applied entry. */
@@ -137,18 +172,6 @@ public final class SnapshotCodec {
         }
         if (in.readLong() != END) throw new IOException("snapshot ends early or carries extra data");
         return new Loaded(new StateMachine(tree, sessions, lastApplied), term);
-    }
-
-    private static List<String> parentsFirst(DataTree tree) {
-        List<String> order = new ArrayList<>(tree.size());
-        ArrayDeque<String> todo = new ArrayDeque<>();
-        todo.add("/");
-        while (!todo.isEmpty()) {
-            String path = todo.poll();
-            order.add(path);
-            for (String child : tree.get(path).children()) todo.add(PathRules.child(path, child));
-        }
-        return order;
     }
 
     private static void writeString(DataOutput out, String s) throws IOException {

@@ -66,6 +66,11 @@ public final class DataTree {
         return Collections.unmodifiableSet(nodes.keySet());
     }
 
+    /** Visits every node without looking paths up: how a snapshot captures the tree quickly. */
+    public void forEachNode(java.util.function.BiConsumer<String, Znode> visitor) {
+        nodes.forEach(visitor);
+    }
+
     public NavigableSet<String> ephemeralsOf(long sessionId) {
         NavigableSet<String> set = ephemerals.get(sessionId);
         return set == null ? Collections.emptyNavigableSet() : Collections.unmodifiableNavigableSet(set);

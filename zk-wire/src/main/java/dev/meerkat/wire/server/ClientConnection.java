@@ -36,6 +36,7 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client's TCP connection, confined to its event loop. It frames and decodes requests, binds
@@ -59,6 +60,8 @@ final class ClientConnection implements Watcher, SessionOwner {
 
     private enum Kind { WRITE, READ, LOCAL }
 
+    private static final Object CLOSED = new Object();
+
     /** One request from arrival until its reply is written. */
     private static final class Slot {
         final int xid;
@@ -71,6 +74,11 @@ final class ClientConnection implements Watcher, SessionOwner {
         long zxid;
         boolean done;
         boolean closeAfter;
+        /**
+         * For a write: reads that arrived behind it, answered in its completion on the tree thread.
+         * Holds a List of slots, or {@link #CLOSED} once the write has completed.
+         */
+        final AtomicReference<Object> followers = new AtomicReference<>(List.of());
 
         Slot(int xid, Request request, Kind kind, Object work, List<AuthId> ids) {
             this.xid = xid;
@@ -98,6 +106,8 @@ final class ClientConnection implements Watcher, SessionOwner {
     private boolean paused;
     private boolean retryScheduled;
     private int writesInFlight;
+    /** The session's latest write not yet known complete here; later reads wait on it. */
+    private Slot lastWrite;
     private long sessionId;
     private int timeoutMs;
     private byte[] password;
@@ -349,11 +359,20 @@ final class ClientConnection implements Watcher, SessionOwner {
         pump();
     }
 
-    /** Submits waiting requests in order; a read waits behind this session's unapplied writes. */
+    /**
+     * Submits waiting requests in order. A read behind one of this session's unapplied writes rides
+     * on that write (answered right after it is applied); writes after it are not held back.
+     */
     private void pump() {
         while (!unsubmitted.isEmpty()) {
             Slot slot = unsubmitted.peek();
-            if (slot.kind == Kind.READ && writesInFlight > 0) return;
+            if (slot.kind == Kind.READ && writesInFlight > 0) {
+                if (lastWrite == null) return; // cannot tell which write to follow: wait for the completions
+                if (attachToLastWrite(slot)) {
+                    unsubmitted.poll();
+                    continue;
+                }
+            }
             if (!submit(slot)) {
                 // The core's inbox is full: back off briefly rather than queue without bound.
                 if (!retryScheduled) {
@@ -370,6 +389,46 @@ final class ClientConnection implements Watcher, SessionOwner {
         flush();
     }
 
+    @SuppressWarnings("unchecked")
+    private boolean attachToLastWrite(Slot read) {
+        Slot write = lastWrite;
+        while (true) {
+            Object current = write.followers.get();
+            // The write is already applied: a plain query now is ordered after it.
+            if (current == CLOSED) return false;
+            List<Slot> next = new ArrayList<>((List<Slot>) current);
+            next.add(read);
+            if (write.followers.compareAndSet(current, List.copyOf(next))) return true;
+        }
+    }
+
+    /** Runs on the tree thread when a write is applied: answers the reads that waited on it, then hops home. */
+    @SuppressWarnings("unchecked")
+    private void writeApplied(Slot write, OpResult result, long zxid) {
+        List<Slot> reads = (List<Slot>) write.followers.getAndSet(CLOSED);
+        Reply writeReply = ResultTranslator.write(write.request, result);
+        if (reads.isEmpty()) {
+            context.runOnContext(v -> complete(write, writeReply, zxid, true));
+            return;
+        }
+        Reply[] readReplies = new Reply[reads.size()];
+        for (int i = 0; i < reads.size(); i++) {
+            Slot r = reads.get(i);
+            readReplies[i] = ResultTranslator.read(r.request,
+                    node.answerNow(sessionId, r.ids, (dev.meerkat.core.query.Query) r.work, this));
+        }
+        long readZxid = node.lastApplied();
+        context.runOnContext(v -> {
+            for (int i = 0; i < readReplies.length; i++) {
+                Slot r = reads.get(i);
+                r.reply = readReplies[i];
+                r.zxid = readZxid;
+                r.done = true;
+            }
+            complete(write, writeReply, zxid, true);
+        });
+    }
+
     private boolean submit(Slot slot) {
         switch (slot.kind) {
             case LOCAL -> {
@@ -382,10 +441,13 @@ final class ClientConnection implements Watcher, SessionOwner {
             }
             default -> {
                 boolean ok = slot.closeAfter
-                        ? node.closeSession(sessionId, (result, zxid) -> context.runOnContext(v -> complete(slot, ResultTranslator.write(slot.request, result), zxid, true)))
+                        ? node.closeSession(sessionId, (result, zxid) -> writeApplied(slot, result, zxid))
                         : node.write(sessionId, slot.ids, (dev.meerkat.core.command.WriteOp) slot.work,
-                        (result, zxid) -> context.runOnContext(v -> complete(slot, ResultTranslator.write(slot.request, result), zxid, true)));
-                if (ok) writesInFlight++;
+                        (result, zxid) -> writeApplied(slot, result, zxid));
+                if (ok) {
+                    writesInFlight++;
+                    lastWrite = slot;
+                }
                 return ok;
             }
         }
@@ -395,7 +457,10 @@ final class ClientConnection implements Watcher, SessionOwner {
         slot.reply = reply;
         slot.zxid = zxid;
         slot.done = true;
-        if (write) writesInFlight--;
+        if (write) {
+            writesInFlight--;
+            if (lastWrite == slot) lastWrite = null;
+        }
         if (state == State.CLOSED) return;
         pump();
     }
