@@ -3,7 +3,7 @@ package dev.meerkat.core.api;
 /**
  * How ZooKeeper encodes special node kinds in {@link Stat#ephemeralOwner()}: containers carry
  * {@code Long.MIN_VALUE}; TTL nodes carry the high byte 0xff and the TTL in the low 40 bits.
- * Clients (Curator among them) decode these values, so we keep the exact encoding.
+ * We keep ZooKeeper's encoding internally (and in snapshots); clients see 0 for both, as from ZooKeeper.
  */
 public final class ZnodeType {
     public static final long CONTAINER_OWNER = Long.MIN_VALUE;
