@@ -31,11 +31,7 @@ class PipeliningTest {
     @BeforeAll
     static void start() throws Exception {
         meerkat = Meerkat.embedded();
-        CountDownLatch up = new CountDownLatch(1);
-        zk = new ZooKeeper(meerkat.connectString(), 20_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) up.countDown();
-        });
-        assertThat(up.await(10, TimeUnit.SECONDS)).isTrue();
+        zk = Zk.connect(meerkat.connectString());
     }
 
     @AfterAll
