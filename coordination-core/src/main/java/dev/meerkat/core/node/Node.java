@@ -449,7 +449,7 @@ public final class Node implements AutoCloseable {
             });
             logInbox.wake();
             LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
-                    image.nodes().length, file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (Exception e) {
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
         } finally {

@@ -11,8 +11,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -33,19 +31,30 @@ public final class SnapshotCodec {
     }
 
     /** Freezes the state; call on the thread that owns the tree. O(nodes), no lookups, no encoding. */
+    @SuppressWarnings("unchecked")
     public static SnapshotImage capture(StateMachine sm, long lastAppliedTerm) {
         DataTree tree = sm.tree();
-        SnapshotImage.NodeImage[] nodes = new SnapshotImage.NodeImage[tree.size()];
+        int n = tree.size();
+        String[] paths = new String[n];
+        byte[][] data = new byte[n][];
+        List<Acl>[] acls = new List[n];
+        long[] stats = new long[n * SnapshotImage.STAT_LONGS];
         int[] i = {0};
-        tree.forEachNode((path, z) -> nodes[i[0]++] = new SnapshotImage.NodeImage(path, z.data(), z.acl(), z.stat()));
-        return new SnapshotImage(sm.lastApplied(), lastAppliedTerm, List.copyOf(sm.sessions().values()), nodes);
+        tree.forEachNode((path, z) -> {
+            int k = i[0]++;
+            paths[k] = path;
+            data[k] = z.data();
+            acls[k] = z.acl();
+            z.copyStat(stats, k * SnapshotImage.STAT_LONGS);
+        });
+        return new SnapshotImage(sm.lastApplied(), lastAppliedTerm, List.copyOf(sm.sessions().values()), paths, data, acls, stats);
     }
 
     public static void write(StateMachine sm, long lastAppliedTerm, DataOutput out) throws IOException {
         write(capture(sm, lastAppliedTerm), out);
     }
 
-    /** Encodes a captured image; any thread. Reorders the image's node array (parents first). */
+    /** Encodes a captured image; any thread. */
     public static void write(SnapshotImage image, DataOutput out) throws IOException {
         out.writeLong(MAGIC);
         out.writeLong(image.lastApplied());
@@ -58,21 +67,19 @@ public final class SnapshotCodec {
             writeBytes(out, s.password());
         }
 
-        SnapshotImage.NodeImage[] nodes = image.nodes();
-        // Loading rebuilds the tree in one pass, so a parent must come before its children:
-        // ordering by depth is enough, and cheaper than walking the tree.
-        Arrays.sort(nodes, Comparator.comparingInt(n -> depth(n.path())));
+        int[] order = parentsFirst(image.paths());
 
         // Nodes usually share a handful of ACL lists: store each once and refer to it by number.
         // Lists are shared objects in the tree, so identity finds most repeats without hashing them.
+        List<Acl>[] acls = image.acls();
         Map<List<Acl>, Integer> byIdentity = new IdentityHashMap<>();
         Map<List<Acl>, Integer> byValue = new HashMap<>();
         List<List<Acl>> aclTable = new ArrayList<>();
-        int[] aclRef = new int[nodes.length];
+        int[] aclRef = new int[acls.length];
         List<Acl> lastAcl = null;
         int lastRef = -1;
-        for (int i = 0; i < nodes.length; i++) {
-            List<Acl> acl = nodes[i].acl();
+        for (int i = 0; i < acls.length; i++) {
+            List<Acl> acl = acls[i];
             if (acl != lastAcl) {
                 Integer ref = byIdentity.get(acl);
                 if (ref == null) {
@@ -97,24 +104,43 @@ public final class SnapshotCodec {
             }
         }
 
-        out.writeInt(nodes.length);
-        for (int i = 0; i < nodes.length; i++) {
-            SnapshotImage.NodeImage n = nodes[i];
-            Stat s = n.stat();
-            writeString(out, n.path());
-            writeBytes(out, n.data());
-            out.writeInt(aclRef[i]);
-            out.writeLong(s.czxid());
-            out.writeLong(s.mzxid());
-            out.writeLong(s.ctime());
-            out.writeLong(s.mtime());
-            out.writeInt(s.version());
-            out.writeInt(s.cversion());
-            out.writeInt(s.aversion());
-            out.writeLong(s.ephemeralOwner());
-            out.writeLong(s.pzxid());
+        long[] stats = image.stats();
+        out.writeInt(order.length);
+        for (int k : order) {
+            int o = k * SnapshotImage.STAT_LONGS;
+            writeString(out, image.paths()[k]);
+            writeBytes(out, image.data()[k]);
+            out.writeInt(aclRef[k]);
+            out.writeLong(stats[o]);                         // czxid
+            out.writeLong(stats[o + 1]);                     // mzxid
+            out.writeLong(stats[o + 2]);                     // ctime
+            out.writeLong(stats[o + 3]);                     // mtime
+            out.writeInt((int) (stats[o + 4] >>> 32));       // version
+            out.writeInt((int) stats[o + 4]);                // cversion
+            out.writeInt((int) stats[o + 5]);                // aversion
+            out.writeLong(stats[o + 6]);                     // ephemeralOwner
+            out.writeLong(stats[o + 7]);                     // pzxid
         }
         out.writeLong(END);
+    }
+
+    /**
+     * Node indexes ordered by depth, so loading (one pass) always meets a parent before its children.
+     * A counting sort: depths are small integers.
+     */
+    private static int[] parentsFirst(String[] paths) {
+        int[] depth = new int[paths.length];
+        int max = 0;
+        for (int i = 0; i < paths.length; i++) {
+            depth[i] = depth(paths[i]);
+            max = Math.max(max, depth[i]);
+        }
+        int[] start = new int[max + 2];
+        for (int d : depth) start[d + 1]++;
+        for (int d = 1; d < start.length; d++) start[d] += start[d - 1];
+        int[] order = new int[paths.length];
+        for (int i = 0; i < paths.length; i++) order[start[depth[i]]++] = i;
+        return order;
     }
 
     private static int depth(String path) {

@@ -105,6 +105,18 @@ public final class Znode {
         if (children != null) children.remove(name);
     }
 
+    /** Fields a snapshot keeps, packed as 8 longs at {@code offset}: see {@code SnapshotImage}. */
+    public void copyStat(long[] out, int offset) {
+        out[offset] = czxid;
+        out[offset + 1] = mzxid;
+        out[offset + 2] = ctime;
+        out[offset + 3] = mtime;
+        out[offset + 4] = ((long) version << 32) | (cversion & 0xffffffffL);
+        out[offset + 5] = aversion;
+        out[offset + 6] = ephemeralOwner;
+        out[offset + 7] = pzxid;
+    }
+
     public Stat stat() {
         return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
                 data == null ? 0 : data.length, childCount(), pzxid);
