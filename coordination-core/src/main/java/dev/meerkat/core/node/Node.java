@@ -75,6 +75,11 @@ public final class Node implements AutoCloseable {
     private final WatchManager watches = new WatchManager();
     private StateMachine stateMachine = new StateMachine();
     private QueryEngine queries = new QueryEngine(stateMachine.tree(), watches);
+    /**
+     * Connection releases for the tree thread. Unbounded, but at most one per closed connection,
+     * so an event loop closing a connection never waits for room in the bounded inbox.
+     */
+    private final Queue<Runnable> releases = new ConcurrentLinkedQueue<>();
     /** Work that must run on the log thread because the log is single-threaded (compaction). */
     private final Queue<Runnable> logTasks = new ConcurrentLinkedQueue<>();
     private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
@@ -212,11 +217,11 @@ public final class Node implements AutoCloseable {
 
     /** The connection holding a session went away: forget its watches; the session lives on until it expires. */
     public void release(long sessionId, SessionOwner owner, Watcher watcher) {
-        Runnable task = () -> {
+        releases.add(() -> {
             owners.remove(sessionId, owner);
             watches.removeAll(watcher);
-        };
-        while (!treeInbox.offer(task)) Thread.onSpinWait();
+        });
+        treeInbox.wake();
     }
 
     /** Records that a session's client was heard from. */
@@ -318,6 +323,7 @@ public final class Node implements AutoCloseable {
         long nextReap = System.nanoTime() + reapNanos;
         try {
             while (running) {
+                for (Runnable r; (r = releases.poll()) != null; ) r.run();
                 int n = treeInbox.drain(Runnable::run, 4096);
                 long now = System.nanoTime();
                 if (now >= nextSessionCheck) {
