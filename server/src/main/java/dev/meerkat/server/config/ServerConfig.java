@@ -36,57 +36,97 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
     }
 
     public ServerConfig withClientPort(int port) {
-        return new ServerConfig(clientPortAddress, port, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.clientPort = port);
     }
 
     public ServerConfig withClientPortAddress(String address) {
-        return new ServerConfig(address, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.clientPortAddress = address);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(clientPortAddress, clientPort, dir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.dataDir = dir);
     }
 
     public ServerConfig withTickTime(int tick) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tick, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.tickTime = tick);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, min, max,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> {
+            b.minSessionTimeout = min;
+            b.maxSessionTimeout = max;
+        });
     }
 
     public ServerConfig withMaxClientCnxns(int n) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                n, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.maxClientCnxns = n);
     }
 
     public ServerConfig withSuperDigest(String digest) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, digest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.superDigest = digest);
     }
 
     public ServerConfig withFourLetterWords(Set<String> words) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, Set.copyOf(words), superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.fourLetterWords = Set.copyOf(words));
     }
 
     public ServerConfig withContainerCheckIntervalMs(int ms) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, ms);
+        return with(b -> b.containerCheckIntervalMs = ms);
     }
 
     public ServerConfig withSnapshots(int count, int retain) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, count, retain, containerCheckIntervalMs);
+        return with(b -> {
+            b.snapCount = count;
+            b.snapRetainCount = retain;
+        });
     }
 
     public ServerConfig withJuteMaxBuffer(int n) {
-        return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout,
-                maxClientCnxns, n, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        return with(b -> b.juteMaxBuffer = n);
+    }
+
+    /** A copy with some fields changed: one place that knows the field list, not one per wither. */
+    private ServerConfig with(java.util.function.Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    private static final class Fields {
+        String clientPortAddress;
+        int clientPort;
+        Path dataDir;
+        Path dataLogDir;
+        int tickTime;
+        int minSessionTimeout;
+        int maxSessionTimeout;
+        int maxClientCnxns;
+        int juteMaxBuffer;
+        Set<String> fourLetterWords;
+        String superDigest;
+        int snapCount;
+        int snapRetainCount;
+        int containerCheckIntervalMs;
+
+        Fields(ServerConfig c) {
+            clientPortAddress = c.clientPortAddress;
+            clientPort = c.clientPort;
+            dataDir = c.dataDir;
+            dataLogDir = c.dataLogDir;
+            tickTime = c.tickTime;
+            minSessionTimeout = c.minSessionTimeout;
+            maxSessionTimeout = c.maxSessionTimeout;
+            maxClientCnxns = c.maxClientCnxns;
+            juteMaxBuffer = c.juteMaxBuffer;
+            fourLetterWords = c.fourLetterWords;
+            superDigest = c.superDigest;
+            snapCount = c.snapCount;
+            snapRetainCount = c.snapRetainCount;
+            containerCheckIntervalMs = c.containerCheckIntervalMs;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+        }
     }
 }

@@ -26,31 +26,69 @@ public record WireConfig(String host, int port, int minSessionTimeoutMs, int max
     }
 
     public WireConfig withPort(int p) {
-        return new WireConfig(host, p, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+        return with(f -> f.port = p);
     }
 
     public WireConfig withHost(String h) {
-        return new WireConfig(h, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+        return with(f -> f.host = h);
     }
 
     public WireConfig withSessionTimeouts(int min, int max) {
-        return new WireConfig(host, port, min, max, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+        return with(f -> {
+            f.minSessionTimeoutMs = min;
+            f.maxSessionTimeoutMs = max;
+        });
     }
 
     public WireConfig withMaxClientCnxns(int n) {
-        return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, n, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+        return with(f -> f.maxClientCnxns = n);
     }
 
     public WireConfig withMaxBuffer(int n) {
-        return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, n, fourLetterWords, superDigest, maxOutstanding);
+        return with(f -> f.maxBuffer = n);
     }
 
     public WireConfig withFourLetterWords(Set<String> words) {
-        return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, Set.copyOf(words), superDigest, maxOutstanding);
+        return with(f -> f.fourLetterWords = Set.copyOf(words));
     }
 
     public WireConfig withSuperDigest(String digest) {
-        return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, digest, maxOutstanding);
+        return with(f -> f.superDigest = digest);
+    }
+
+    /** A copy with some fields changed: one place that knows the field list, not one per wither. */
+    private WireConfig with(java.util.function.Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    private static final class Fields {
+        String host;
+        int port;
+        int minSessionTimeoutMs;
+        int maxSessionTimeoutMs;
+        int maxClientCnxns;
+        int maxBuffer;
+        Set<String> fourLetterWords;
+        String superDigest;
+        int maxOutstanding;
+
+        Fields(WireConfig c) {
+            host = c.host;
+            port = c.port;
+            minSessionTimeoutMs = c.minSessionTimeoutMs;
+            maxSessionTimeoutMs = c.maxSessionTimeoutMs;
+            maxClientCnxns = c.maxClientCnxns;
+            maxBuffer = c.maxBuffer;
+            fourLetterWords = c.fourLetterWords;
+            superDigest = c.superDigest;
+            maxOutstanding = c.maxOutstanding;
+        }
+
+        WireConfig build() {
+            return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+        }
     }
 
     public int negotiateTimeout(int requested) {
