@@ -8,12 +8,18 @@ import dev.meerkat.core.node.NodeConfig;
 import dev.meerkat.core.storage.DataDirectory;
 import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.server.http.AdminHttpServer;
+import dev.meerkat.server.http.HttpRoutes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,14 +39,19 @@ public final class Meerkat implements AutoCloseable {
     private final DataDirectory dataDirectory;
     private final Node node;
     private final ZkServer zkServer;
+    private final PrometheusMeterRegistry meters;
+    private final AdminHttpServer adminServer;
     private final long startNanos;
 
-    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer, long startNanos) {
+    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer,
+                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
         this.config = config;
         this.vertx = vertx;
         this.dataDirectory = dataDirectory;
         this.node = node;
         this.zkServer = zkServer;
+        this.meters = meters;
+        this.adminServer = adminServer;
         this.startNanos = startNanos;
     }
 
@@ -93,16 +104,25 @@ public final class Meerkat implements AutoCloseable {
                 .withMaxBuffer(config.juteMaxBuffer())
                 .withFourLetterWords(config.fourLetterWords())
                 .withSuperDigest(config.superDigest());
+        // One registry for every meter of this server, whoever exposes it.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new Meerkat(config, vertx, dir, node, server, t0);
+            AdminHttpServer admin = null;
+            if (config.adminEnabled()) {
+                List<HttpRoutes> routes = new ArrayList<>();
+                admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            return new Meerkat(config, vertx, dir, node, server, meters, admin, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             vertx.close();
             node.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort() + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort()
+                    + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -125,6 +145,16 @@ public final class Meerkat implements AutoCloseable {
         return node;
     }
 
+    /** Every meter this server keeps (Micrometer, exposed in the Prometheus format). */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** The admin HTTP server's port, or -1 when it is not enabled. */
+    public int adminPort() {
+        return adminServer == null ? -1 : adminServer.port();
+    }
+
     /** How long {@link #start} took, in milliseconds. */
     public double startMillis(long untilNanos) {
         return (untilNanos - startNanos) / 1e6;
@@ -132,6 +162,11 @@ public final class Meerkat implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            if (adminServer != null) adminServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closing anyway.
+        }
         try {
             zkServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -9,18 +9,23 @@ import java.util.Set;
  * @param dataDir        where snapshots (and, without dataLogDir, the log) live; null = in memory only
  * @param dataLogDir     a separate directory for the log, or null
  * @param containerCheckIntervalMs how often emptied containers and expired TTL nodes are looked for
+ * @param adminEnabled   admin.enableServer: whether the admin HTTP server runs
+ * @param adminAddress   admin.serverAddress: where it listens
+ * @param adminPort      admin.serverPort (0 = a free port)
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
-                           int containerCheckIntervalMs) {
+                           int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
+    public static final int DEFAULT_ADMIN_PORT = 8080;
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
-                Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000);
+                Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000,
+                false, "127.0.0.1", DEFAULT_ADMIN_PORT);
     }
 
     public int effectiveMinSessionTimeout() {
@@ -85,6 +90,14 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return with(b -> b.juteMaxBuffer = n);
     }
 
+    public ServerConfig withAdminServer(boolean enabled, String address, int port) {
+        return with(b -> {
+            b.adminEnabled = enabled;
+            b.adminAddress = address;
+            b.adminPort = port;
+        });
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private ServerConfig with(java.util.function.Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -107,6 +120,9 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         int snapCount;
         int snapRetainCount;
         int containerCheckIntervalMs;
+        boolean adminEnabled;
+        String adminAddress;
+        int adminPort;
 
         Fields(ServerConfig c) {
             clientPortAddress = c.clientPortAddress;
@@ -123,10 +139,14 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             snapCount = c.snapCount;
             snapRetainCount = c.snapRetainCount;
             containerCheckIntervalMs = c.containerCheckIntervalMs;
+            adminEnabled = c.adminEnabled;
+            adminAddress = c.adminAddress;
+            adminPort = c.adminPort;
         }
 
         ServerConfig build() {
-            return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs);
+            return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
+                    adminEnabled, adminAddress, adminPort);
         }
     }
 }

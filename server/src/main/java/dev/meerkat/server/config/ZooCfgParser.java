@@ -57,6 +57,9 @@ public final class ZooCfgParser {
         int snapCount = c.snapCount();
         int retain = c.snapRetainCount();
         int containerCheck = c.containerCheckIntervalMs();
+        boolean adminEnabled = c.adminEnabled();
+        String adminAddress = c.adminAddress();
+        int adminPort = c.adminPort();
         for (int i = 0; i < lines.size(); i++) {
             String where = name + ":" + (i + 1);
             String line = lines.get(i).trim();
@@ -83,11 +86,14 @@ public final class ZooCfgParser {
                 case "snapCount" -> snapCount = intValue(where, key, value, 2, Integer.MAX_VALUE);
                 case "autopurge.snapRetainCount" -> retain = intValue(where, key, value, 1, Integer.MAX_VALUE);
                 case "znode.container.checkIntervalMs" -> containerCheck = intValue(where, key, value, 1, Integer.MAX_VALUE);
+                case "admin.enableServer" -> adminEnabled = bool(where, key, value);
+                case "admin.serverAddress" -> adminAddress = nonEmpty(where, key, value);
+                case "admin.serverPort" -> adminPort = intValue(where, key, value, 0, 65535);
                 default -> warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
             }
         }
         ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck);
+                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort);
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");
@@ -109,6 +115,12 @@ public final class ZooCfgParser {
     private static String nonEmpty(String where, String key, String value) {
         if (value.isEmpty()) throw new ConfigException(where + ": " + key + " needs a value");
         return value;
+    }
+
+    private static boolean bool(String where, String key, String value) {
+        if (value.equalsIgnoreCase("true")) return true;
+        if (value.equalsIgnoreCase("false")) return false;
+        throw new ConfigException(where + ": " + key + " must be true or false, not '" + value + "'");
     }
 
     private static int intValue(String where, String key, String value, int min, int max) {
