@@ -18,7 +18,6 @@ import dev.meerkat.core.raft.RaftMessage.TimeoutNow;
 import dev.meerkat.core.raft.RaftMessage.VoteResponse;
 import dev.meerkat.core.raft.SnapshotSource.SnapshotMeta;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,6 +56,8 @@ public final class RaftNode {
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedElectionTimeout;
+    /** Ticks until this follower campaigns after its leader was found unreachable (0 = none pending). */
+    private int fastCampaignInTicks;
 
     /** TreeMap, not HashMap: iteration order decides message order, which must be deterministic. */
     private final Map<Long, Progress> progress = new TreeMap<>();
@@ -70,6 +71,7 @@ public final class RaftNode {
     private final List<long[]> readsAwaitingCommit = new ArrayList<>();
 
     private List<RaftMessage> msgs = new ArrayList<>();
+    private List<SnapshotChunk> chunksToPersist = new ArrayList<>();
     private List<ReadState> readStates = new ArrayList<>();
     private HardState prevHardState;
     private SnapshotReceiver receiving;
@@ -209,6 +211,26 @@ public final class RaftNode {
         return true;
     }
 
+    /**
+     * The transport could not reach {@code peer} at all (connection refused or reset): when that is
+     * our leader, it has most likely died, so campaign at once (with a pre-vote, when configured)
+     * instead of waiting out the election timeout. Harmless when the leader is in fact alive: the
+     * other voters, still hearing from it, refuse the pre-vote and nothing changes.
+     */
+    public void peerUnreachable(long peer) {
+        if (role != RaftRole.FOLLOWER || peer == id || leader != peer || !promotable()) return;
+        leader = 0;
+        electionElapsed = 0;
+        // Every follower sees the dead leader at about the same moment; were they all to campaign
+        // at once they would split the vote. They take turns instead, in id order, two ticks apart.
+        int rank = 0;
+        for (long v : membership().voters()) {
+            if (v != peer && v < id) rank++;
+        }
+        if (rank == 0) campaign();
+        else fastCampaignInTicks = 2 * rank;
+    }
+
     public void step(RaftMessage m) {
         if (m.to() != id || m.from() == id || m.from() <= 0) return;
         if (m.term() > term) {
@@ -255,6 +277,7 @@ public final class RaftNode {
     public boolean hasReady() {
         return (pendingBroadcast && role == RaftRole.LEADER)
                 || !msgs.isEmpty()
+                || !chunksToPersist.isEmpty()
                 || !readStates.isEmpty()
                 || log.hasUnstable()
                 || log.pendingSnapshot() != null
@@ -278,7 +301,12 @@ public final class RaftNode {
         msgs = new ArrayList<>();
         List<ReadState> reads = readStates;
         readStates = new ArrayList<>();
-        return new Ready(hsChanged ? hs : null, entries, snapshot,
+        List<SnapshotChunk> chunks = List.of();
+        if (!chunksToPersist.isEmpty()) {
+            chunks = chunksToPersist;
+            chunksToPersist = new ArrayList<>();
+        }
+        return new Ready(hsChanged ? hs : null, entries, chunks, snapshot,
                 log.nextCommittedEntries(cfg.maxCommittedBytesPerReady()), out, reads, mustSync);
     }
 
@@ -327,6 +355,7 @@ public final class RaftNode {
         leader = 0;
         electionElapsed = 0;
         heartbeatElapsed = 0;
+        fastCampaignInTicks = 0;
         randomizedElectionTimeout = cfg.electionTick() + random.nextInt(cfg.electionTick());
         leadTransferee = 0;
         votes.clear();
@@ -427,6 +456,11 @@ public final class RaftNode {
     private void tickElection() {
         electionElapsed++;
         if (!promotable()) return;
+        if (fastCampaignInTicks > 0 && --fastCampaignInTicks == 0 && leader == 0 && role == RaftRole.FOLLOWER) {
+            electionElapsed = 0;
+            campaign();
+            return;
+        }
         boolean alone = membership().voters().size() == 1;
         if (alone || electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
@@ -517,10 +551,12 @@ public final class RaftNode {
     private void stepFollower(RaftMessage m) {
         if (m instanceof AppendEntries a) {
             electionElapsed = 0;
+            fastCampaignInTicks = 0;
             leader = a.from();
             handleAppend(a);
         } else if (m instanceof Heartbeat h) {
             electionElapsed = 0;
+            fastCampaignInTicks = 0;
             leader = h.from();
             log.commitTo(Math.min(h.commit(), log.lastIndex()));
             configs.committedTo(log.committed);
@@ -569,16 +605,20 @@ public final class RaftNode {
             }
             receiving = new SnapshotReceiver(c.snapshotIndex(), c.snapshotTerm(), c.membership());
         }
-        if (c.offset() == receiving.bytes.size()) receiving.bytes.write(c.data(), 0, c.data().length);
-        if (c.done() && c.offset() + c.data().length == receiving.bytes.size()) {
-            IncomingSnapshot s = new IncomingSnapshot(receiving.index, receiving.term, receiving.membership,
-                    receiving.bytes.toByteArray());
+        if (c.offset() == receiving.received) {
+            // The bytes go to the caller's disk, not into memory here; the ack below leaves only
+            // once they are written (messages go out after the Ready is persisted).
+            chunksToPersist.add(new SnapshotChunk(c.snapshotIndex(), c.snapshotTerm(), c.offset(), c.data()));
+            receiving.received += c.data().length;
+        }
+        if (c.done() && c.offset() + c.data().length == receiving.received) {
+            IncomingSnapshot s = new IncomingSnapshot(receiving.index, receiving.term, receiving.membership, receiving.received);
             receiving = null;
             boolean restored = restore(s);
             send(new AppendResponse(id, c.from(), term, restored ? log.lastIndex() : log.committed, false, 0, 0));
             return;
         }
-        send(new SnapshotResponse(id, c.from(), term, c.snapshotIndex(), receiving.bytes.size()));
+        send(new SnapshotResponse(id, c.from(), term, c.snapshotIndex(), receiving.received));
     }
 
     private boolean restore(IncomingSnapshot s) {
@@ -598,7 +638,7 @@ public final class RaftNode {
         final long index;
         final long term;
         final Membership membership;
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long received;
 
         SnapshotReceiver(long index, long term, Membership membership) {
             this.index = index;

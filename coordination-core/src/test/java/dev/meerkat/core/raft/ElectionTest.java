@@ -214,4 +214,55 @@ class ElectionTest {
         assertThat(c.node(3).role()).isEqualTo(RaftRole.FOLLOWER);
         assertThat(c.node(3).leaderId()).isEqualTo(1);
     }
+
+    @Test
+    void followersThatCannotReachTheirDeadLeaderElectANewOneWithoutWaitingForTheTimeout() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        c.isolated.add(1L); // the leader's process is gone
+        c.node(2).peerUnreachable(1);
+        c.node(3).peerUnreachable(1);
+        c.deliverAll();
+        assertThat(c.node(2).isLeader()).as("the lowest remaining id campaigns at once and wins, with no tick at all").isTrue();
+        assertThat(c.node(2).term()).isEqualTo(2);
+        for (int i = 0; i < 5; i++) c.tickAll();
+        assertThat(c.node(2).isLeader()).as("node 3, whose turn came later, heard from the new leader and did not campaign").isTrue();
+        assertThat(c.node(3).term()).isEqualTo(2);
+    }
+
+    @Test
+    void whenTheFirstInLineCannotWinTheNextOneDoes() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        c.isolated.add(2L); // node 2 is cut off as well: it cannot get votes
+        c.isolated.add(1L);
+        c.node(2).peerUnreachable(1);
+        c.node(3).peerUnreachable(1);
+        c.isolated.remove(2L);
+        c.isolated.add(1L);
+        c.tick(3, 2);
+        c.deliverAll();
+        assertThat(c.node(2).isLeader() || c.node(3).isLeader()).as("node 3 campaigned two ticks later").isTrue();
+    }
+
+    @Test
+    void aFollowerThatWronglyThinksItsLeaderDeadCannotDisruptIt() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        c.node(3).peerUnreachable(1); // a connection blip on one link only
+        c.deliverAll();
+        assertThat(c.node(1).isLeader()).as("node 2 still hears from the leader and refuses the pre-vote").isTrue();
+        assertThat(c.node(1).term()).isEqualTo(1);
+        c.tickAll();
+        assertThat(c.node(3).leaderId()).as("the next heartbeat brings node 3 back").isEqualTo(1);
+    }
+
+    @Test
+    void unreachablePeerThatIsNotTheLeaderChangesNothing() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        c.node(3).peerUnreachable(2);
+        assertThat(c.node(3).leaderId()).isEqualTo(1);
+        assertThat(c.node(3).role()).isEqualTo(RaftRole.FOLLOWER);
+    }
 }

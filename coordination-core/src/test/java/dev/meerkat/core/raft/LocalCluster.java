@@ -38,6 +38,7 @@ final class LocalCluster {
 
         /** Simulates a crash and restart from what was persisted. */
         void restart() {
+            snapshots.crash();
             node = new RaftNode(config, store, snapshots, new SplittableRandom(id * 31));
         }
 
@@ -97,6 +98,7 @@ final class LocalCluster {
     void handleReady(Member m) {
         Ready r = m.node.ready();
         m.readies.add(r);
+        for (SnapshotChunk c : r.snapshotChunks()) m.snapshots.receive(c);
         if (r.snapshot() != null) {
             m.snapshots.install(r.snapshot());
             m.store.resetToSnapshot(r.snapshot().index(), r.snapshot().term());

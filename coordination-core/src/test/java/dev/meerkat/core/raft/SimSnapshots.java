@@ -8,6 +8,8 @@ final class SimSnapshots implements SnapshotSource {
 
     private SnapshotMeta latest;
     private byte[] data;
+    /** The snapshot being received from a leader: the node's "disk" for chunks. */
+    private java.io.ByteArrayOutputStream receiving = new java.io.ByteArrayOutputStream();
 
     @Override
     public SnapshotMeta latest() {
@@ -27,8 +29,24 @@ final class SimSnapshots implements SnapshotSource {
         data = bytes.clone();
     }
 
-    void install(IncomingSnapshot s) {
-        save(s.index(), s.term(), s.membership(), s.data());
+    void receive(SnapshotChunk c) {
+        if (c.offset() == 0) receiving = new java.io.ByteArrayOutputStream();
+        if (c.offset() != receiving.size()) throw new IllegalStateException("chunk at " + c.offset() + " after " + receiving.size() + " bytes");
+        receiving.writeBytes(c.data());
+    }
+
+    /** Makes the received bytes the newest snapshot; returns them. */
+    byte[] install(IncomingSnapshot s) {
+        byte[] bytes = receiving.toByteArray();
+        if (bytes.length != s.sizeBytes()) throw new IllegalStateException("received " + bytes.length + " bytes of " + s);
+        save(s.index(), s.term(), s.membership(), bytes);
+        receiving = new java.io.ByteArrayOutputStream();
+        return bytes;
+    }
+
+    /** A crash loses a transfer in progress, as a temporary file is discarded on restart. */
+    void crash() {
+        receiving = new java.io.ByteArrayOutputStream();
     }
 
     byte[] data() {

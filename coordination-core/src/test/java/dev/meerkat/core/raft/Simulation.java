@@ -248,8 +248,12 @@ final class Simulation {
     // ------------------------------------------------------------------ faults
 
     private void injectFault() {
-        int kind = random.nextInt(12);
+        int kind = random.nextInt(13);
         switch (kind) {
+            case 12 -> { // a transport blip: one node wrongly reports a live peer as unreachable
+                SimNode node = nodes[1 + random.nextInt(n)];
+                if (node.up) node.raft.peerUnreachable(1 + random.nextInt(n));
+            }
             case 10, 11 -> { // crash the leader, back soon
                 SimNode leader = anyLeader();
                 if (leader != null) reboot(leader);
@@ -322,9 +326,14 @@ final class Simulation {
     }
 
     private void crash(SimNode node) {
+        // The transport of most peers sees the connection to the dead process refused at once.
+        for (int i = 1; i <= n; i++) {
+            if (i != node.id && nodes[i].up && nodes[i].raft != null && random.nextInt(10) < 7) nodes[i].raft.peerUnreachable(node.id);
+        }
         node.up = false;
         node.pending = null;
         node.disk.crash(random);
+        node.snapshots.crash();
         node.raft = null;
     }
 
@@ -506,6 +515,7 @@ final class Simulation {
             Ready r = node.raft.ready();
             checkRoles(node);
             // Step 1 and 2: install the snapshot, write the entries (not yet synced).
+            for (SnapshotChunk c : r.snapshotChunks()) node.snapshots.receive(c);
             if (r.snapshot() != null) installSnapshot(node, r.snapshot());
             for (LogEntry e : r.entriesToPersist()) checker.onPersist(node.raft, e);
             node.disk.append(r.entriesToPersist());
@@ -561,12 +571,11 @@ final class Simulation {
     }
 
     private void installSnapshot(SimNode node, IncomingSnapshot s) {
-        ByteBuffer b = ByteBuffer.wrap(s.data());
+        ByteBuffer b = ByteBuffer.wrap(node.snapshots.install(s));
         long index = b.getLong();
         long digest = b.getLong();
         if (index != s.index()) throw new SafetyChecker.Violation("snapshot data for " + index + " sent as " + s.index());
         checker.onSnapshotInstalled(node.id, index, digest);
-        node.snapshots.install(s);
         node.disk.resetToSnapshot(s.index(), s.term());
         node.smIndex = index;
         node.smDigest = digest;

@@ -45,7 +45,10 @@ class SnapshotTransferTest {
         LocalCluster.Member f = c.member(3);
         IncomingSnapshot installed = f.readies.stream().map(Ready::snapshot).filter(s -> s != null).findFirst().orElseThrow();
         assertThat(installed.index()).isEqualTo(snapIndex);
-        assertThat(installed.data()).isEqualTo(snapshotBytes(1000));
+        assertThat(installed.sizeBytes()).isEqualTo(1000);
+        assertThat(f.snapshots.data()).isEqualTo(snapshotBytes(1000));
+        assertThat(f.readies.stream().flatMap(r -> r.snapshotChunks().stream()).map(SnapshotChunk::offset))
+                .as("the follower was handed each chunk once, to write, in order").containsExactly(0L, 256L, 512L, 768L);
         assertThat(installed.membership().voters()).containsExactly(1L, 2L, 3L);
         assertThat(f.store.snapshotIndex()).isEqualTo(snapIndex);
         c.node(1).propose("after".getBytes());
