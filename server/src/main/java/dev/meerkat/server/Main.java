@@ -44,14 +44,23 @@ public final class Main implements Callable<Integer> {
         Meerkat meerkat;
         try {
             meerkat = Meerkat.start(config);
+        } catch (ConfigException e) {
+            System.err.println("meerkat: " + e.getMessage());
+            return 2;
         } catch (DataDirectoryException | IllegalStateException e) {
             System.err.println("meerkat: " + e.getMessage());
             return 1;
         }
-        LOG.info("Meerkat ready: clients connect to {} (data in {})", meerkat.connectString(),
-                config.inMemory() ? "memory" : config.dataDir().toAbsolutePath());
+        // A server that can no longer do its job stops serving and exits, so that clients and
+        // supervisors see it gone rather than talk to a zombie.
+        meerkat.node().onFailure(t -> new Thread(() -> {
+            System.err.println("meerkat: stopping: " + t.getMessage());
+            System.exit(1);
+        }, "meerkat-fail-stop").start());
+        LOG.info("Meerkat ready: clients connect to {} (data in {}; {})", meerkat.connectString(),
+                config.inMemory() ? "memory" : config.dataDir().toAbsolutePath(), meerkat.node().cluster());
         // Printed on stdout so scripts and tests can read the bound port back.
-        System.out.println("MEERKAT_READY port=" + meerkat.port());
+        System.out.println("MEERKAT_READY port=" + meerkat.port() + (meerkat.peerPort() > 0 ? " peerPort=" + meerkat.peerPort() : ""));
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

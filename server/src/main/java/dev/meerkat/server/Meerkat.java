@@ -1,5 +1,9 @@
 package dev.meerkat.server;
 
+import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.PeerTransport;
+import dev.meerkat.core.cluster.transport.TransportConfig;
+import dev.meerkat.core.cluster.transport.VertxPeerTransport;
 import dev.meerkat.core.log.ChronicleLogStore;
 import dev.meerkat.core.log.LogStore;
 import dev.meerkat.core.log.MemoryLogStore;
@@ -7,6 +11,8 @@ import dev.meerkat.core.node.Node;
 import dev.meerkat.core.node.NodeConfig;
 import dev.meerkat.core.storage.DataDirectory;
 import dev.meerkat.core.storage.SnapshotStore;
+import dev.meerkat.server.config.ConfigException;
+import dev.meerkat.server.config.EnsembleSettings;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
@@ -38,13 +44,15 @@ public final class Meerkat implements AutoCloseable {
     private final Vertx vertx;
     private final DataDirectory dataDirectory;
     private final Node node;
+    private final PeerTransport peers;
     private final ZkServer zkServer;
     private final PrometheusMeterRegistry meters;
     private final AdminHttpServer adminServer;
     private final long startNanos;
 
-    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer,
+    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, PeerTransport peers, ZkServer zkServer,
                     PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
+        this.peers = peers;
         this.config = config;
         this.vertx = vertx;
         this.dataDirectory = dataDirectory;
@@ -65,9 +73,16 @@ public final class Meerkat implements AutoCloseable {
         return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir));
     }
 
-    /** Starts a node; returns once it accepts clients. */
+    /**
+     * Starts a server (a single node, or this server's part of an ensemble); returns once its client
+     * port accepts connections. An ensemble member serves clients once it has found its quorum.
+     */
     public static Meerkat start(ServerConfig config) {
         long t0 = System.nanoTime();
+        ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
+        if (!cluster.isStandalone() && config.inMemory()) {
+            throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
+        }
         DataDirectory dir = null;
         LogStore log;
         SnapshotStore snapshots = null;
@@ -76,6 +91,7 @@ public final class Meerkat implements AutoCloseable {
         } else {
             dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
             try {
+                if (!cluster.isStandalone()) dir.claimServer(cluster.myId());
                 log = ChronicleLogStore.open(dir.logDirectory());
                 snapshots = SnapshotStore.open(dir.snapshotDirectory());
             } catch (RuntimeException e) {
@@ -83,22 +99,38 @@ public final class Meerkat implements AutoCloseable {
                 throw e;
             }
         }
+        EnsembleSettings ensemble = config.ensemble();
         NodeConfig nodeConfig = NodeConfig.defaults().withTickMs(config.tickTime())
                 .withReapIntervalMs(config.containerCheckIntervalMs())
-                .withSnapshots(config.snapCount(), config.snapRetainCount());
-        Node node;
-        try {
-            node = new Node(nodeConfig, log, snapshots).start();
-        } catch (RuntimeException e) {
-            log.close();
-            if (dir != null) dir.close();
-            throw e;
-        }
+                .withSnapshots(config.snapCount(), config.snapRetainCount())
+                .withRaftTiming(ensemble.raftTickMs(), ensemble.electionTicks())
+                .withLinearizableReads(ensemble.linearizableReads());
         int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        Node node = new Node(nodeConfig, cluster, log, snapshots);
+        PeerTransport peers = PeerTransport.NONE;
+        String listening = config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
+        try {
+            if (!cluster.isStandalone()) {
+                listening += " (peers " + cluster.self().host() + ":" + cluster.self().peerPort() + ")";
+                peers = VertxPeerTransport.start(vertx, cluster, node.peerListener(),
+                                TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps()))
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            node.start(peers);
+        } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+            peers.close();
+            vertx.close();
+            log.close();
+            if (dir != null) dir.close();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (e instanceof RuntimeException r) throw r;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("could not listen on " + listening + ": " + cause.getMessage(), cause);
+        }
         WireConfig wire = WireConfig.defaults(config.tickTime())
-                .withHost(config.clientPortAddress())
-                .withPort(config.clientPort())
+                .withHost(config.clientAddressFor(cluster))
+                .withPort(config.clientPortFor(cluster))
                 .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
                 .withMaxClientCnxns(config.maxClientCnxns())
                 .withMaxBuffer(config.juteMaxBuffer())
@@ -114,27 +146,33 @@ public final class Meerkat implements AutoCloseable {
                 admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            return new Meerkat(config, vertx, dir, node, server, meters, admin, t0);
+            return new Meerkat(config, vertx, dir, node, peers, server, meters, admin, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            peers.close();
             vertx.close();
             node.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort()
+            throw new IllegalStateException("could not listen on " + listening
                     + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
         }
     }
 
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
     public String connectString() {
-        String host = config.clientPortAddress();
+        String host = config.clientAddressFor(node.cluster());
         if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
         return host + ":" + zkServer.port();
     }
 
     public int port() {
         return zkServer.port();
+    }
+
+    /** The bound peer port of an ensemble member, or -1 for a single server. */
+    public int peerPort() {
+        return peers.port();
     }
 
     public ServerConfig config() {
@@ -162,6 +200,8 @@ public final class Meerkat implements AutoCloseable {
 
     @Override
     public void close() {
+        // A leader first hands over, so that the others need not wait out an election timeout.
+        node.handOverLeadership();
         try {
             if (adminServer != null) adminServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -172,6 +212,8 @@ public final class Meerkat implements AutoCloseable {
         } catch (Exception e) {
             // Closing anyway: the node and the data directory must be released.
         }
+        node.close();
+        peers.close();
         try {
             // Wait for the event loops to be gone: a closed server leaves no threads behind, and the
             // next embedded server (a test class right after this one) does not start against them.
@@ -181,7 +223,6 @@ public final class Meerkat implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             // Closing anyway.
         }
-        node.close();
         if (dataDirectory != null) dataDirectory.close();
     }
 }

@@ -14,6 +14,14 @@ public sealed interface Command {
     record CreateSession(int timeoutMs, byte[] password) implements Command {
     }
 
+    /**
+     * A client re-attaches its session (id and password) through another server than the one that
+     * last held it: that server becomes the owner, if the session still exists and the password
+     * matches.
+     */
+    record AttachSession(long sessionId, byte[] password) implements Command {
+    }
+
     /** Closes a session on the client's request or, when {@code expired}, on the leader's decision. */
     record CloseSession(long sessionId, boolean expired) implements Command {
     }

@@ -27,6 +27,7 @@ public final class CommandCodec {
     private static final byte CLIENT_WRITE = 3;
     private static final byte REAP_NODE = 4;
     private static final byte TOUCH_SESSIONS = 5;
+    private static final byte ATTACH_SESSION = 6;
 
     private static final byte OP_CREATE = 1;
     private static final byte OP_DELETE = 2;
@@ -40,20 +41,45 @@ public final class CommandCodec {
     }
 
     public static byte[] encode(Proposal p) {
+        return encodeProposal(p.time(), p.originServer(), p.requestId(), encodeCommand(p.command()));
+    }
+
+    /** A command alone, as a follower forwards it: the leader adds the header ({@link #encodeProposal}). */
+    public static byte[] encodeCommand(Command c) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
-            out.writeLong(p.time());
-            out.writeLong(p.originServer());
-            out.writeLong(p.requestId());
-            writeCommand(out, p.command());
+            writeCommand(out, c);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The log form of a proposal whose command is already encoded: header, then the command bytes. */
+    public static byte[] encodeProposal(long time, long originServer, long requestId, byte[] command) {
+        byte[] out = new byte[HEADER_BYTES + command.length];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out);
+        b.put(VERSION).putLong(time).putLong(originServer).putLong(requestId).put(command);
+        return out;
+    }
+
+    /**
+     * Checks that forwarded bytes are one well-formed command, before a leader puts them in the log:
+     * a broken command in the log would stop every replica that applies it.
+     */
+    public static boolean isWellFormedCommand(byte[] command) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(command));
+            readCommand(in);
+            return in.available() == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static final int HEADER_BYTES = 1 + 8 + 8 + 8;
 
     public static Proposal decode(byte[] data) {
         try {
@@ -84,6 +110,10 @@ public final class CommandCodec {
                 out.writeInt(w.authIds().size());
                 for (AuthId id : w.authIds()) writeId(out, id);
                 writeOp(out, w.op());
+        } else if (c instanceof Command.AttachSession a) {
+                out.writeByte(ATTACH_SESSION);
+                out.writeLong(a.sessionId());
+                writeBytes(out, a.password());
         } else if (c instanceof Command.ReapNode r) {
                 out.writeByte(REAP_NODE);
                 out.writeUTF(r.path());
@@ -109,6 +139,7 @@ public final class CommandCodec {
                 yield new Command.ClientWrite(session, ids, readOp(in));
             }
             case REAP_NODE -> new Command.ReapNode(in.readUTF());
+            case ATTACH_SESSION -> new Command.AttachSession(in.readLong(), readBytes(in));
             case TOUCH_SESSIONS -> {
                 long[] ids = new long[in.readInt()];
                 for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();

@@ -33,6 +33,10 @@ public sealed interface OpResult {
     record SessionOpened(long sessionId, int timeoutMs, byte[] password) implements OpResult {
     }
 
+    /** A session re-attached through this server; carries it as the log now knows it. */
+    record SessionAttached(dev.meerkat.core.state.Session session) implements OpResult {
+    }
+
     record SessionClosed() implements OpResult {
     }
 

@@ -2,64 +2,44 @@ package dev.meerkat.core.node;
 
 import dev.meerkat.core.api.AuthId;
 import dev.meerkat.core.api.ErrorCode;
-import dev.meerkat.core.api.WatchEvent;
+import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.PeerListener;
+import dev.meerkat.core.cluster.PeerMessage;
+import dev.meerkat.core.cluster.PeerTransport;
 import dev.meerkat.core.command.Command;
-import dev.meerkat.core.command.CommandCodec;
 import dev.meerkat.core.command.OpResult;
-import dev.meerkat.core.command.Proposal;
 import dev.meerkat.core.command.WriteOp;
-import dev.meerkat.core.log.EntryKind;
 import dev.meerkat.core.log.LogEntry;
 import dev.meerkat.core.log.LogStore;
 import dev.meerkat.core.query.Query;
-import dev.meerkat.core.raft.Membership;
-import dev.meerkat.core.query.QueryEngine;
 import dev.meerkat.core.query.QueryResult;
-import dev.meerkat.core.state.Applied;
+import dev.meerkat.core.raft.RaftConfig;
 import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
+import dev.meerkat.core.storage.SnapshotFile;
+import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.core.tree.Znode;
-import dev.meerkat.core.watch.WatchManager;
 import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.meerkat.core.snapshot.SnapshotImage;
-import dev.meerkat.core.snapshot.SnapshotCodec;
-import dev.meerkat.core.storage.SnapshotFile;
-import dev.meerkat.core.storage.SnapshotStore;
-import dev.meerkat.core.storage.SnapshotWriter;
-
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * One Meerkat server's core: the state machine, its log and the threads that drive them.
- *
- * <p>Two threads, each the single owner of what it touches:
+ * One Meerkat server's core: the replicated state, its log, and the threads that drive them. This
+ * class wires the parts and is the API the client-facing side calls; the work is done by:
  * <ul>
- *   <li>the <b>log thread</b> owns the replicator and the log: it stamps proposals with the
- *       leader's clock, appends them in batches, syncs once per batch and hands committed entries on;</li>
- *   <li>the <b>tree thread</b> owns the tree, sessions and watches: it applies committed entries in
- *       order, answers queries, fires watches and, on the leader, decides session expiry and reaping.</li>
+ *   <li>{@link LogDriver}, the <b>log thread</b>: Raft, the log and its fsyncs
+ *       ({@link RaftReplicator}), proposing on the leader and forwarding writes to it on a follower;</li>
+ *   <li>{@link ApplyLoop}, the <b>tree thread</b>: applies committed entries, answers queries,
+ *       fires watches, and on the leader expires sessions ({@link SessionTracker}) and reaps nodes
+ *       ({@link Reaper});</li>
+ *   <li>{@link SnapshotTaker}, the <b>snapshot thread</b>: writes snapshots while the others go on.</li>
  * </ul>
  * Callers (event loops) only ever offer to bounded lock-free inboxes; a false return means "busy,
  * back off", never a wait. Results come back through {@link Completion}s on the tree thread.
@@ -68,123 +48,188 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
+    private final ClusterConfig cluster;
     private final LogStore log;
-    private Replicator replicator;
+    private final SnapshotStore snapshotStore;
     private final NodeSnapshots raftSnapshots;
-    private final SnapshotStore snapshots;
-    private final WatchManager watches = new WatchManager();
-    private StateMachine stateMachine = new StateMachine();
-    private QueryEngine queries = new QueryEngine(stateMachine.tree(), watches);
-    /**
-     * Connection releases for the tree thread. Unbounded, but at most one per closed connection,
-     * so an event loop closing a connection never waits for room in the bounded inbox.
-     */
-    private final Queue<Runnable> releases = new ConcurrentLinkedQueue<>();
-    /** Work that must run on the log thread because the log is single-threaded (compaction). */
-    private final Queue<Runnable> logTasks = new ConcurrentLinkedQueue<>();
-    private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "meerkat-snapshot");
-        t.setDaemon(true);
-        return t;
-    });
-    private long lastAppliedTerm;
-    private long lastSnapshotIndex;
-    private volatile boolean snapshotInProgress;
-    private final Inbox<Runnable> treeInbox;
-    private final Inbox<Submitted> logInbox;
-    private final Map<Long, Completion<OpResult>> waiting = new ConcurrentHashMap<>();
-    private final AtomicLong requestIds = new AtomicLong();
-    /** When each session was last heard from on this server (nanoTime); written by event loops. */
-    private final Map<Long, Long> lastSeen = new ConcurrentHashMap<>();
-
-    // Tree thread only.
-    private final Map<Long, SessionOwner> owners = new HashMap<>();
-    private final Set<Long> expiring = new HashSet<>();
-    private final Set<String> reaping = new HashSet<>();
-
-    private volatile long lastApplied;
-    private volatile boolean leader;
-    private volatile boolean running;
-    private volatile Throwable failure;
-    private long lastStampedTime;
+    private final PendingRequests pending = new PendingRequests();
+    private final SessionTracker sessions = new SessionTracker();
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ApplyLoop apply;
+    private final SnapshotTaker snapshots;
+    private LogDriver driver;
+    private PeerTransport transport = PeerTransport.NONE;
     private Thread treeThread;
     private Thread logThread;
-
-    private record Submitted(long requestId, Command command) {
-    }
+    private volatile boolean running;
+    private volatile Throwable failure;
+    private final List<Consumer<Throwable>> failureHandlers = new CopyOnWriteArrayList<>();
 
     public Node(NodeConfig config, LogStore log) {
         this(config, log, null);
     }
 
-    /** A node whose state survives restarts: {@code snapshots} null keeps state in the log only. */
+    /** A single server whose state survives restarts: {@code snapshots} null keeps state in the log only. */
     public Node(NodeConfig config, LogStore log, SnapshotStore snapshots) {
-        this.config = config;
-        this.log = log;
-        this.snapshots = snapshots;
-        this.raftSnapshots = new NodeSnapshots(Membership.ofVoters(config.serverId()));
-        this.treeInbox = new Inbox<>(config.inboxCapacity());
-        this.logInbox = new Inbox<>(config.inboxCapacity());
+        this(config, ClusterConfig.standalone(), log, snapshots);
     }
 
-    /** Replays the log into the tree, then starts serving. Returns once the node is ready for clients. */
+    public Node(NodeConfig config, ClusterConfig cluster, LogStore log, SnapshotStore snapshots) {
+        this.config = config;
+        this.cluster = cluster;
+        this.log = log;
+        this.snapshotStore = snapshots;
+        this.raftSnapshots = new NodeSnapshots(cluster.membership());
+        this.snapshots = new SnapshotTaker(snapshots, raftSnapshots, config.snapCount(), config.snapRetainCount(),
+                index -> driver.compactTo(index));
+        this.apply = new ApplyLoop(config, cluster.myId(), pending, sessions, this.snapshots);
+    }
+
+    /** What the peer transport reports to this node. */
+    public PeerListener peerListener() {
+        return new PeerListener() {
+            @Override
+            public boolean onMessage(long from, PeerMessage message) {
+                if (message instanceof PeerMessage.SessionTouches t) {
+                    sessions.touchedElsewhere(t.sessionIds());
+                    return true;
+                }
+                LogDriver d = driver;
+                return d != null && d.peerInbox.offer(new LogDriver.Incoming(from, message));
+            }
+
+            @Override
+            public void onUnreachable(long peer) {
+                LogDriver d = driver;
+                if (d != null) d.runOnLogThread(() -> d.peerUnreachable(peer));
+            }
+
+            @Override
+            public void onLinkReset(long peer) {
+                LogDriver d = driver;
+                if (d != null) d.runOnLogThread(() -> d.linkReset(peer));
+            }
+
+            @Override
+            public void onConfigMismatch(long peer, String theirShape) {
+                configMismatch(peer, theirShape);
+            }
+        };
+    }
+
+    /** A single server: replays the log into the tree, then starts serving. */
     public Node start() {
+        return start(PeerTransport.NONE);
+    }
+
+    /** Replays what is known committed into the tree, then starts the threads; returns at once. */
+    public Node start(PeerTransport peers) {
         long t0 = System.nanoTime();
+        this.transport = peers;
         loadNewestSnapshot();
-        // A single server is a Raft cluster of one voter: the same log, commit and apply path.
-        replicator = new RaftReplicator(config.serverId(), Set.of(config.serverId()), log, raftSnapshots, m -> {
-            throw new IllegalStateException("a single-voter cluster has nobody to message: " + m);
-        });
-        List<LogEntry> recovered = replicator.process();
-        applyCommitted(recovered);
-        LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), lastApplied,
+        RaftConfig raftConfig = RaftConfig.builder(cluster.myId())
+                .voters(cluster.membership().voters()).learners(cluster.membership().learners())
+                .electionTick(config.electionTicks()).heartbeatTick(1).preVote(true).checkQuorum(true).build();
+        RaftReplicator replicator = new RaftReplicator(raftConfig, log, raftSnapshots, new ReceivedSnapshot(snapshotStore),
+                this::installReceived, LogDriver.sender(peers));
+        driver = new LogDriver(config, cluster, log, replicator, peers, pending, apply, this::servingChanged);
+        apply.wire(driver::status, this::proposeInternal, peers, listeners);
+        List<LogEntry> recovered = replicator.process().committed();
+        apply.applyRecovered(recovered);
+        LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), apply.lastApplied(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        leader = replicator.isLeader();
         running = true;
-        treeThread = new Thread(this::runTreeLoop, "meerkat-tree");
-        logThread = new Thread(this::runLogLoop, "meerkat-log");
-        treeInbox.bindConsumer(treeThread);
-        logInbox.bindConsumer(logThread);
+        treeThread = new Thread(guarded("tree thread", apply), "meerkat-tree");
+        logThread = new Thread(guarded("log thread", driver), "meerkat-log");
+        apply.bind(treeThread);
+        driver.bind(logThread);
         treeThread.start();
         logThread.start();
         return this;
     }
 
+    private Runnable guarded(String where, Runnable loop) {
+        return () -> {
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                fail(where, t);
+            }
+        };
+    }
+
     // ---- client-facing API (any thread, never blocks) -------------------------------------------
 
     public long lastApplied() {
-        return lastApplied;
+        return apply.lastApplied();
+    }
+
+    public long serverId() {
+        return cluster.myId();
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** This server's role, term, commit index and, on the leader, its followers' progress. */
+    public ClusterStatus status() {
+        LogDriver d = driver;
+        return d == null ? ClusterStatus.starting(cluster.myId()) : d.status();
     }
 
     public boolean isLeader() {
-        return leader;
+        return status().isLeader();
     }
 
     public boolean isRunning() {
         return running && failure == null;
     }
 
+    /** Running and part of a quorum: clients may be served. */
+    public boolean isServing() {
+        return isRunning() && status().serving();
+    }
+
+    public void addListener(NodeListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Called (once, on a node thread) when the node stops on an error it cannot go on from. */
+    public void onFailure(Consumer<Throwable> handler) {
+        failureHandlers.add(handler);
+    }
+
     /** Opens a session; on success {@code owner} holds it. */
     public boolean createSession(int timeoutMs, byte[] password, SessionOwner owner, Completion<OpResult> done) {
-        return propose(new Command.CreateSession(timeoutMs, password), (result, zxid) -> {
+        return submit(new Command.CreateSession(timeoutMs, password), (result, zxid) -> {
             if (result instanceof OpResult.SessionOpened opened) {
-                owners.put(opened.sessionId(), owner);
-                lastSeen.put(opened.sessionId(), System.nanoTime());
+                apply.owners().put(opened.sessionId(), owner);
+                sessions.touch(opened.sessionId());
             }
             done.complete(result, zxid);
         });
     }
 
     public boolean closeSession(long sessionId, Completion<OpResult> done) {
-        return propose(new Command.CloseSession(sessionId, false), done);
+        return submit(new Command.CloseSession(sessionId, false), done);
     }
 
+    /** A client write. A sync is not a write: it becomes a read barrier through the leader (ReadIndex). */
     public boolean write(long sessionId, List<AuthId> authIds, WriteOp op, Completion<OpResult> done) {
-        return propose(new Command.ClientWrite(sessionId, authIds, op), done);
+        if (op instanceof WriteOp.Sync s) return readBarrier((result, zxid) -> done.complete(
+                result instanceof OpResult.Error ? result : new OpResult.Synced(s.path()), zxid));
+        return submit(new Command.ClientWrite(sessionId, authIds, op), done);
     }
 
     public boolean query(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
-        return treeInbox.offer(() -> done.complete(queries.answer(query, sessionId, authIds, watcher), lastApplied));
+        if (config.linearizableReads()) {
+            // Linearizable reads (a Meerkat extension): answer only once everything committed before
+            // the read began is applied here.
+            return readBarrier((result, zxid) -> done.complete(result instanceof OpResult.Error e
+                    ? new QueryResult.Error(e.code()) : apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
+        }
+        return apply.inbox.offer(() -> done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
     }
 
     /**
@@ -194,311 +239,202 @@ public final class Node implements AutoCloseable {
      */
     public QueryResult answerNow(long sessionId, List<AuthId> authIds, Query query, Watcher watcher) {
         if (Thread.currentThread() != treeThread) throw new IllegalStateException("answerNow outside the tree thread");
-        return queries.answer(query, sessionId, authIds, watcher);
+        return apply.queries().answer(query, sessionId, authIds, watcher);
     }
 
     /**
      * Re-attaches a session to a new connection when id and password match; completes with the
-     * session, or null when it does not exist (expired) or the password is wrong.
+     * session, or null when it does not exist (expired) or the password is wrong. A session this
+     * server already holds is re-attached here at once; one held elsewhere (or unknown here, as on
+     * a server that lags) goes through the log, which makes this server its owner.
      */
     public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<Session> done) {
-        return treeInbox.offer(() -> {
-            Session s = stateMachine.session(sessionId);
-            if (s == null || !Arrays.equals(s.password(), password) || expiring.contains(sessionId)) {
-                done.complete(null, lastApplied);
+        return apply.inbox.offer(() -> {
+            Session s = apply.state().session(sessionId);
+            if (s != null && (!Arrays.equals(s.password(), password) || sessions.isExpiring(sessionId))) {
+                done.complete(null, apply.lastApplied());
                 return;
             }
-            touch(sessionId);
-            SessionOwner previous = owners.put(sessionId, owner);
-            if (previous != null && previous != owner) previous.sessionMoved(sessionId);
-            done.complete(s, lastApplied);
+            if (s != null && s.ownerServer() == cluster.myId()) {
+                attached(s, owner);
+                done.complete(s, apply.lastApplied());
+                return;
+            }
+            boolean queued = submit(new Command.AttachSession(sessionId, password), (result, zxid) -> {
+                if (result instanceof OpResult.SessionAttached a) {
+                    attached(a.session(), owner);
+                    done.complete(a.session(), zxid);
+                } else {
+                    done.complete(null, zxid);
+                }
+            });
+            if (!queued) done.complete(null, apply.lastApplied());
         });
+    }
+
+    private void attached(Session s, SessionOwner owner) {
+        sessions.touch(s.id());
+        SessionOwner previous = apply.owners().put(s.id(), owner);
+        if (previous != null && previous != owner) previous.sessionMoved(s.id());
     }
 
     /** The connection holding a session went away: forget its watches; the session lives on until it expires. */
     public void release(long sessionId, SessionOwner owner, Watcher watcher) {
-        releases.add(() -> {
-            owners.remove(sessionId, owner);
-            watches.removeAll(watcher);
+        apply.release(() -> {
+            apply.owners().remove(sessionId, owner);
+            apply.watches().removeAll(watcher);
         });
-        treeInbox.wake();
     }
 
     /** Records that a session's client was heard from. */
     public void touch(long sessionId) {
-        if (sessionId != 0) lastSeen.put(sessionId, System.nanoTime());
+        sessions.touch(sessionId);
     }
 
     public boolean stats(Completion<NodeStats> done) {
-        return treeInbox.offer(() -> done.complete(computeStats(), lastApplied));
+        return apply.inbox.offer(() -> done.complete(computeStats(), apply.lastApplied()));
     }
 
-    private boolean propose(Command command, Completion<OpResult> done) {
+    private boolean submit(Command command, Completion<OpResult> done) {
         if (!running) return false;
-        long id = requestIds.incrementAndGet();
-        waiting.put(id, done);
-        if (!logInbox.offer(new Submitted(id, command))) {
-            waiting.remove(id);
+        long id = pending.register(done);
+        if (!driver.submissions.offer(new LogDriver.Submission.Write(id, command))) {
+            pending.forget(id);
             return false;
         }
         return true;
     }
 
-    /** Internal proposals (expiry, reaping) that nobody awaits. */
-    private void proposeInternal(Command command) {
-        if (!logInbox.offer(new Submitted(0, command))) LOG.debug("log inbox full, {} retried later", command);
-    }
-
-    // ---- log thread -------------------------------------------------------------------------
-
-    private void runLogLoop() {
-        List<Submitted> batch = new ArrayList<>(config.maxBatch());
-        List<byte[]> encoded = new ArrayList<>(config.maxBatch());
-        long tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.tickMs() / 10));
-        long nextTick = System.nanoTime() + tickNanos;
-        try {
-            while (running) {
-                logInbox.drain(batch::add, config.maxBatch() - batch.size());
-                boolean proposed = false;
-                if (!batch.isEmpty()) {
-                    int taken = proposeBatch(batch, encoded);
-                    batch.subList(0, taken).clear();
-                    proposed = taken > 0;
-                }
-                for (Runnable task; (task = logTasks.poll()) != null; ) task.run();
-                List<LogEntry> committed = replicator.process();
-                leader = replicator.isLeader();
-                if (!committed.isEmpty()) {
-                    Runnable apply = () -> applyCommitted(committed);
-                    while (!treeInbox.offer(apply)) {
-                        // The tree thread is behind; the log thread may wait, event loops never do.
-                        Thread.onSpinWait();
-                    }
-                }
-                long now = System.nanoTime();
-                if (now >= nextTick) {
-                    replicator.tick();
-                    nextTick = now + tickNanos;
-                }
-                if (!proposed && committed.isEmpty()) logInbox.idle(nextTick - now);
-            }
-        } catch (Throwable t) {
-            fail("log thread", t);
+    private boolean readBarrier(Completion<OpResult> done) {
+        if (!running) return false;
+        long id = pending.register(done);
+        if (!driver.submissions.offer(new LogDriver.Submission.ReadBarrier(id))) {
+            pending.forget(id);
+            return false;
         }
+        return true;
     }
+
+    /** Internal proposals (expiry, reaping) that nobody awaits; false when the log thread is busy (retried later). */
+    private boolean proposeInternal(Command command) {
+        return driver.submissions.offer(new LogDriver.Submission.Write(0, command));
+    }
+
+    // ---- events ----------------------------------------------------------------------------------
+
+    private void servingChanged(boolean serving) {
+        for (NodeListener l : listeners) l.servingChanged(serving);
+    }
+
+    /** Log thread: a snapshot from the leader is durable; the state follows on the tree thread. */
+    private void installReceived(SnapshotFile file, dev.meerkat.core.raft.IncomingSnapshot s) {
+        raftSnapshots.update(file);
+        apply.offerTask(() -> apply.installReceived(file));
+        snapshots.purgeLater();
+    }
+
+    private final java.util.Set<Long> disagreeing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Stamps and proposes a batch; returns how many Raft took. The rest (Raft refuses beyond its
-     * bound of uncommitted entries) stay at the head of the batch for the next round.
+     * A peer is configured with a different ensemble. Links to it are refused either way; once a
+     * majority of this server's ensemble disagrees with it, the misconfigured one is this server:
+     * it stops, rather than wait forever in an ensemble that does not exist.
      */
-    private int proposeBatch(List<Submitted> batch, List<byte[]> encoded) {
-        if (!replicator.isLeader()) {
-            for (Submitted s : batch) failWaiting(s.requestId(), ErrorCode.CONNECTION_LOSS);
-            return batch.size();
-        }
-        // The leader's clock, kept monotonic, is the only time apply ever sees.
-        long now = Math.max(System.currentTimeMillis(), lastStampedTime);
-        lastStampedTime = now;
-        encoded.clear();
-        for (Submitted s : batch) {
-            encoded.add(CommandCodec.encode(new Proposal(now, s.requestId() == 0 ? 0 : config.serverId(), s.requestId(), s.command())));
-        }
-        return replicator.propose(encoded);
-    }
-
-    private void failWaiting(long requestId, ErrorCode code) {
-        Completion<OpResult> c = requestId == 0 ? null : waiting.remove(requestId);
-        if (c != null) {
-            Runnable task = () -> c.complete(new OpResult.Error(code), lastApplied);
-            while (!treeInbox.offer(task)) Thread.onSpinWait();
+    private void configMismatch(long peer, String theirShape) {
+        LOG.error("server {} is configured with the ensemble [{}], this server (server {}) with [{}]: they cannot work together",
+                peer, theirShape, cluster.myId(), cluster.quorumShape());
+        disagreeing.add(peer);
+        if (disagreeing.size() >= cluster.membership().quorum()) {
+            fail("configuration check", new IllegalStateException("the server lists disagree: servers " + disagreeing
+                    + " are configured with a different ensemble than this server's [" + cluster.quorumShape()
+                    + "]; fix the server.N lines so that every server lists the same servers"));
         }
     }
 
-    // ---- tree thread ------------------------------------------------------------------------
-
-    private void runTreeLoop() {
-        long sessionCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(50, Math.min(config.tickMs() / 2, 1000)));
-        long reapNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, config.reapIntervalMs()));
-        long nextSessionCheck = System.nanoTime() + sessionCheckNanos;
-        long nextReap = System.nanoTime() + reapNanos;
-        try {
-            while (running) {
-                for (Runnable r; (r = releases.poll()) != null; ) r.run();
-                int n = treeInbox.drain(Runnable::run, 4096);
-                long now = System.nanoTime();
-                if (now >= nextSessionCheck) {
-                    if (leader) expireSessions(now);
-                    nextSessionCheck = now + sessionCheckNanos;
-                }
-                if (now >= nextReap) {
-                    if (leader) reap();
-                    nextReap = now + reapNanos;
-                }
-                if (n == 0) treeInbox.idle(Math.min(nextSessionCheck, nextReap) - now);
-            }
-        } catch (Throwable t) {
-            fail("tree thread", t);
-        }
-    }
-
-    private void applyCommitted(List<LogEntry> entries) {
-        for (LogEntry e : entries) {
-            // A snapshot loaded at start may already cover the head of what the log replays.
-            if (e.index() <= stateMachine.lastApplied()) continue;
-            lastAppliedTerm = e.term();
-            if (e.kind() != EntryKind.COMMAND) {
-                stateMachine.skip(e.index());
-                lastApplied = e.index();
-                continue;
-            }
-            Proposal p = CommandCodec.decode(e.data());
-            Applied applied = stateMachine.apply(e.index(), p);
-            lastApplied = e.index();
-            for (WatchEvent ev : applied.events()) watches.trigger(ev);
-            if (p.command() instanceof Command.ReapNode r) reaping.remove(r.path());
-            if (applied.closedSessionId() != 0) {
-                long sid = applied.closedSessionId();
-                lastSeen.remove(sid);
-                expiring.remove(sid);
-                SessionOwner owner = owners.remove(sid);
-                // A client that asked to close is answered below and closes itself; anyone else
-                // still holding the session (expiry, or a close from elsewhere) is cut off now.
-                boolean closedByItsClient = p.command() instanceof Command.CloseSession c && !c.expired()
-                        && p.originServer() == config.serverId();
-                if (owner != null && !closedByItsClient) owner.sessionClosed(sid);
-            }
-            if (p.originServer() == config.serverId() && p.requestId() != 0) {
-                Completion<OpResult> c = waiting.remove(p.requestId());
-                if (c != null) c.complete(applied.result(), e.index());
-            }
-        }
-        maybeSnapshot();
-    }
-
-    private void expireSessions(long now) {
-        for (Session s : stateMachine.sessions().values()) {
-            Long seen = lastSeen.get(s.id());
-            if (seen == null) {
-                // Never heard of here (restart, new leader): a fresh full timeout, as ZooKeeper gives.
-                lastSeen.put(s.id(), now);
-            } else if (now - seen > TimeUnit.MILLISECONDS.toNanos(s.timeoutMs()) && expiring.add(s.id())) {
-                LOG.info("session 0x{} expired after {} ms of silence", Long.toHexString(s.id()), s.timeoutMs());
-                proposeInternal(new Command.CloseSession(s.id(), true));
-            }
-        }
-    }
-
-    private void reap() {
-        long now = System.currentTimeMillis();
-        for (String path : stateMachine.tree().containers()) reapIfDue(path, now);
-        for (String path : stateMachine.tree().ttlNodes()) reapIfDue(path, now);
-    }
-
-    private void reapIfDue(String path, long now) {
-        if (stateMachine.isReapable(path, now) && reaping.add(path)) proposeInternal(new Command.ReapNode(path));
-    }
-
-    // ---- snapshots --------------------------------------------------------------------------
+    // ---- snapshots -------------------------------------------------------------------------------
 
     private void loadNewestSnapshot() {
-        if (snapshots == null) return;
-        Optional<SnapshotFile> newest = snapshots.newestValid();
+        if (snapshotStore == null) return;
+        Optional<SnapshotFile> newest = snapshotStore.newestValid();
         if (newest.isEmpty()) return;
         SnapshotFile file = newest.get();
         if (file.index() < log.snapshotIndex()) {
             throw new IllegalStateException("newest usable snapshot (index " + file.index() + ") is older than the log's start ("
                     + log.firstIndex() + "): entries in between are gone; the data directory cannot be recovered");
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.open(), 1 << 16))) {
-            SnapshotCodec.Loaded loaded = SnapshotCodec.read(in);
-            stateMachine = loaded.stateMachine();
-            queries = new QueryEngine(stateMachine.tree(), watches);
-            lastAppliedTerm = loaded.lastAppliedTerm();
-            lastApplied = stateMachine.lastApplied();
-            lastSnapshotIndex = lastApplied;
-            raftSnapshots.update(file);
-            LOG.info("loaded snapshot {} ({} znodes, {} sessions)", file, stateMachine.tree().size(), stateMachine.sessions().size());
-        } catch (IOException e) {
-            throw new IllegalStateException("snapshot " + file + " passed its checksum but cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Every snapCount entries: freeze the state here (one pass copying references, no encoding, no
-     * disk), then encode, write, sync and purge on the snapshot thread while the node keeps serving.
-     */
-    private void maybeSnapshot() {
-        if (snapshots == null || snapshotInProgress || lastApplied - lastSnapshotIndex < config.snapCount()) return;
-        long t0 = System.nanoTime();
-        SnapshotImage image = SnapshotCodec.capture(stateMachine, lastAppliedTerm);
-        long pauseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        snapshotInProgress = true;
-        lastSnapshotIndex = image.lastApplied();
-        snapshotWriter.execute(() -> writeSnapshot(image, pauseMs));
-    }
-
-    private void writeSnapshot(SnapshotImage image, long pauseMs) {
-        long index = image.lastApplied();
-        long t0 = System.nanoTime();
-        try (SnapshotWriter writer = snapshots.begin(index, image.lastAppliedTerm())) {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(writer.outputStream(), 1 << 16));
-            SnapshotCodec.write(image, out);
-            out.flush();
-            SnapshotFile file = writer.commit();
-            raftSnapshots.update(file);
-            snapshots.purge(config.snapRetainCount());
-            // Keep the log back to the oldest retained snapshot, so a damaged newest snapshot can
-            // fall back to an older one plus the log.
-            long oldest = snapshots.list().get(0).index();
-            logTasks.add(() -> {
-                if (oldest > log.snapshotIndex() && oldest <= log.lastIndex()) log.compact(oldest);
-            });
-            logInbox.wake();
-            LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
-                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        } catch (Exception e) {
-            LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
-        } finally {
-            snapshotInProgress = false;
+        apply.loadAtStart(file);
+        raftSnapshots.update(file);
+        boolean beyondLog = file.index() > log.lastIndex();
+        boolean conflicting = !beyondLog && file.index() > log.snapshotIndex() && log.term(file.index()) != file.term();
+        if (beyondLog || conflicting) {
+            // A snapshot received from the leader whose log reset did not happen before a crash.
+            LOG.info("the log ends before snapshot {} (or disagrees with it): restarting the log after the snapshot", file);
+            log.resetToSnapshot(file.index(), file.term());
         }
     }
 
     private NodeStats computeStats() {
+        StateMachine sm = apply.state();
         long dataSize = 0;
         int ephemerals = 0;
-        for (String path : stateMachine.tree().paths()) {
-            Znode z = stateMachine.tree().get(path);
+        for (String path : sm.tree().paths()) {
+            Znode z = sm.tree().get(path);
             dataSize += path.length() + (z.data() == null ? 0 : z.data().length);
         }
-        for (Session s : stateMachine.sessions().values()) ephemerals += stateMachine.tree().ephemeralsOf(s.id()).size();
-        return new NodeStats(lastApplied, stateMachine.tree().size(), watches.watchCount(), watches.watchedPathCount(),
-                stateMachine.sessions().size(), ephemerals, dataSize, leader, replicator.lastIndex());
+        for (Session s : sm.sessions().values()) ephemerals += sm.tree().ephemeralsOf(s.id()).size();
+        return new NodeStats(apply.lastApplied(), sm.tree().size(), apply.watches().watchCount(), apply.watches().watchedPathCount(),
+                sm.sessions().size(), ephemerals, dataSize, isLeader(), status().lastIndex());
+    }
+
+    // ---- stopping --------------------------------------------------------------------------------
+
+    /**
+     * A leader hands its leadership to the most up-to-date follower and waits (at most two election
+     * timeouts) until it has moved, so that clients see no election pause when it stops.
+     */
+    public void handOverLeadership() {
+        if (!running || cluster.membership().voters().size() < 2 || !status().mode().equals("leader")) return;
+        java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
+        driver.runOnLogThread(() -> driver.handOverLeadership(gone));
+        try {
+            gone.get(2L * config.electionTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Stopping anyway: the others elect a leader after their timeout.
+        }
+        LOG.info("server {} {} before stopping", cluster.myId(),
+                status().mode().equals("leader") ? "could not hand over leadership" : "handed over leadership");
     }
 
     private void fail(String where, Throwable t) {
+        if (failure != null) return;
         failure = t;
         running = false;
-        LOG.error("meerkat {} stopped on an unexpected error; the node stops serving", where, t);
+        LOG.error("meerkat {} stopped on an error: {}; the server stops serving", where, t.getMessage(), t);
+        for (Consumer<Throwable> h : failureHandlers) h.accept(t);
+    }
+
+    public Throwable failure() {
+        return failure;
     }
 
     @Override
     public void close() {
-        if (!running && treeThread == null) return;
+        if (treeThread == null) return;
         running = false;
-        treeInbox.wake();
-        logInbox.wake();
+        if (driver != null) driver.stop();
+        apply.stop();
         try {
             if (logThread != null) logThread.join(5000);
             if (treeThread != null) treeThread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        snapshotWriter.shutdown();
-        try {
-            snapshotWriter.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // Nobody will be answered any more: tell the waiting clients so (they fail over).
+        pending.failAll(ErrorCode.CONNECTION_LOSS, apply.lastApplied());
+        snapshots.close();
         log.close();
+        treeThread = null;
     }
 }

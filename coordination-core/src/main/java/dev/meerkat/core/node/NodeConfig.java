@@ -1,31 +1,98 @@
 package dev.meerkat.core.node;
 
+import java.util.function.Consumer;
+
 /**
  * How a node runs.
  *
- * @param serverId        this server's id (1 for a single node)
- * @param tickMs          ZooKeeper's tickTime: how often the node checks session expiry
- * @param reapIntervalMs  how often the leader looks for emptied containers and expired TTL nodes
- * @param inboxCapacity   bound of each internal queue; producers are refused beyond it
- * @param maxBatch        most entries one log append and one sync carry (group commit)
- * @param snapCount       entries applied between two snapshots (zoo.cfg snapCount)
- * @param snapRetainCount snapshots kept on disk (zoo.cfg autopurge.snapRetainCount)
+ * @param tickMs                ZooKeeper's tickTime: how often the node checks session expiry
+ * @param reapIntervalMs        how often the leader looks for emptied containers and expired TTL nodes
+ * @param inboxCapacity         bound of each internal queue; producers are refused beyond it
+ * @param maxBatch              most entries one log append and one sync carry (group commit)
+ * @param snapCount             entries applied between two snapshots (zoo.cfg snapCount)
+ * @param snapRetainCount       snapshots kept on disk (zoo.cfg autopurge.snapRetainCount)
+ * @param raftTickMs            the Raft clock: one heartbeat per tick
+ * @param electionTicks         ticks without a leader before a follower campaigns (randomised up to twice that)
+ * @param leaderlessGraceMs     how long a server without a leader keeps its clients before it
+ *                              declares the quorum lost and closes their connections
+ * @param maxForwardedInFlight  writes a follower may have forwarded and not yet seen applied
+ * @param linearizableReads     every read waits for a read index from the leader (Meerkat extension)
  */
-public record NodeConfig(long serverId, int tickMs, int reapIntervalMs, int inboxCapacity, int maxBatch,
-                         int snapCount, int snapRetainCount) {
+public record NodeConfig(int tickMs, int reapIntervalMs, int inboxCapacity, int maxBatch, int snapCount,
+                         int snapRetainCount, int raftTickMs, int electionTicks, int leaderlessGraceMs,
+                         int maxForwardedInFlight, boolean linearizableReads) {
+
     public static NodeConfig defaults() {
-        return new NodeConfig(1, 2000, 1000, 1 << 16, 1024, 100_000, 3);
+        return new NodeConfig(2000, 1000, 1 << 16, 1024, 100_000, 3, 50, 20, 1000, 10_000, false);
+    }
+
+    /** The election timeout in milliseconds (before randomisation). */
+    public int electionTimeoutMs() {
+        return raftTickMs * electionTicks;
     }
 
     public NodeConfig withTickMs(int tick) {
-        return new NodeConfig(serverId, tick, reapIntervalMs, inboxCapacity, maxBatch, snapCount, snapRetainCount);
+        return with(f -> f.tickMs = tick);
     }
 
     public NodeConfig withReapIntervalMs(int ms) {
-        return new NodeConfig(serverId, tickMs, ms, inboxCapacity, maxBatch, snapCount, snapRetainCount);
+        return with(f -> f.reapIntervalMs = ms);
     }
 
     public NodeConfig withSnapshots(int count, int retain) {
-        return new NodeConfig(serverId, tickMs, reapIntervalMs, inboxCapacity, maxBatch, count, Math.max(1, retain));
+        return with(f -> {
+            f.snapCount = count;
+            f.snapRetainCount = Math.max(1, retain);
+        });
+    }
+
+    /** Raft timing: the tick, and the election timeout in ticks; the leaderless grace is one election timeout. */
+    public NodeConfig withRaftTiming(int tickMs, int electionTicks) {
+        if (tickMs < 1 || electionTicks < 2) throw new IllegalArgumentException("need raftTickMs >= 1 and electionTicks >= 2");
+        return with(f -> {
+            f.raftTickMs = tickMs;
+            f.electionTicks = electionTicks;
+            f.leaderlessGraceMs = tickMs * electionTicks;
+        });
+    }
+
+    public NodeConfig withLinearizableReads(boolean on) {
+        return with(f -> f.linearizableReads = on);
+    }
+
+    /** A copy with some fields changed: one place that knows the field list, not one per wither. */
+    private NodeConfig with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new NodeConfig(f.tickMs, f.reapIntervalMs, f.inboxCapacity, f.maxBatch, f.snapCount, f.snapRetainCount,
+                f.raftTickMs, f.electionTicks, f.leaderlessGraceMs, f.maxForwardedInFlight, f.linearizableReads);
+    }
+
+    private static final class Fields {
+        int tickMs;
+        int reapIntervalMs;
+        int inboxCapacity;
+        int maxBatch;
+        int snapCount;
+        int snapRetainCount;
+        int raftTickMs;
+        int electionTicks;
+        int leaderlessGraceMs;
+        int maxForwardedInFlight;
+        boolean linearizableReads;
+
+        Fields(NodeConfig c) {
+            tickMs = c.tickMs;
+            reapIntervalMs = c.reapIntervalMs;
+            inboxCapacity = c.inboxCapacity;
+            maxBatch = c.maxBatch;
+            snapCount = c.snapCount;
+            snapRetainCount = c.snapRetainCount;
+            raftTickMs = c.raftTickMs;
+            electionTicks = c.electionTicks;
+            leaderlessGraceMs = c.leaderlessGraceMs;
+            maxForwardedInFlight = c.maxForwardedInFlight;
+            linearizableReads = c.linearizableReads;
+        }
     }
 }

@@ -9,8 +9,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The node's snapshots as Raft sees them: the one the node last loaded or wrote. Set by the tree
- * and snapshot threads, read by the log thread, hence volatile.
+ * The node's snapshots as Raft sees them: the one the node last loaded, wrote or received. Set by
+ * the tree, snapshot and log threads, read by the log thread, hence volatile. A leader streams a
+ * lagging follower's snapshot from here, chunk by chunk, straight from the file.
  */
 final class NodeSnapshots implements SnapshotSource {
     private record Current(SnapshotFile file, SnapshotMeta meta) {
@@ -23,7 +24,10 @@ final class NodeSnapshots implements SnapshotSource {
         this.membership = membership;
     }
 
-    void update(SnapshotFile file) {
+    /** Only ever moves forward: a snapshot written late never replaces a newer one received meanwhile. */
+    synchronized void update(SnapshotFile file) {
+        Current c = current;
+        if (c != null && c.meta().index() > file.index()) return;
         try {
             current = new Current(file, new SnapshotMeta(file.index(), file.term(), membership, file.size()));
         } catch (IOException e) {

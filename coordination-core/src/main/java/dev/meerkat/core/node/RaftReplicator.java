@@ -3,44 +3,65 @@ package dev.meerkat.core.node;
 import dev.meerkat.core.log.HardState;
 import dev.meerkat.core.log.LogEntry;
 import dev.meerkat.core.log.LogStore;
-import dev.meerkat.core.raft.Membership;
+import dev.meerkat.core.raft.IncomingSnapshot;
 import dev.meerkat.core.raft.RaftConfig;
 import dev.meerkat.core.raft.RaftMessage;
 import dev.meerkat.core.raft.RaftNode;
+import dev.meerkat.core.raft.ReadState;
 import dev.meerkat.core.raft.Ready;
-import dev.meerkat.core.raft.SnapshotSource;
+import dev.meerkat.core.raft.SnapshotChunk;
+import dev.meerkat.core.storage.SnapshotFile;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Drives the pure {@link RaftNode} with real I/O, on the node's log thread: persists what each
- * {@link Ready} asks (one sync per batch: group commit), sends its messages only after that, and
- * hands committed entries on. A single server is a cluster of one voter and takes this same path.
+ * Drives the pure {@link RaftNode} with real I/O, on the node's log thread: this is where the log
+ * is written and fsynced. It persists what each {@link Ready} asks (one sync per batch: group
+ * commit), writes received snapshot chunks, sends messages only after that, and hands committed
+ * entries and answered read indexes on. A single server is a cluster of one voter and takes this
+ * same path.
  */
-final class RaftReplicator implements Replicator {
+final class RaftReplicator {
+    /** What one round of processing produced. */
+    record Output(List<LogEntry> committed, List<ReadState> reads) {
+        static final Output NONE = new Output(List.of(), List.of());
+
+        boolean isEmpty() {
+            return committed.isEmpty() && reads.isEmpty();
+        }
+    }
+
     private final RaftNode raft;
     private final LogStore log;
+    private final ReceivedSnapshot received;
+    /** Restores the state from a received snapshot file (hands it to the tree thread). */
+    private final BiConsumer<SnapshotFile, IncomingSnapshot> install;
     private final Consumer<RaftMessage> transport;
 
-    RaftReplicator(long selfId, Set<Long> voters, LogStore log, SnapshotSource snapshots, Consumer<RaftMessage> transport) {
+    RaftReplicator(RaftConfig config, LogStore log, NodeSnapshots snapshots, ReceivedSnapshot received,
+                   BiConsumer<SnapshotFile, IncomingSnapshot> install, Consumer<RaftMessage> transport) {
         this.log = log;
+        this.received = received;
+        this.install = install;
         this.transport = transport;
-        RaftConfig config = RaftConfig.builder(selfId).voters(voters).electionTick(10).heartbeatTick(1)
-                .preVote(true).checkQuorum(true).build();
         // The seed only spreads election timeouts; it need not be reproducible in production.
-        this.raft = new RaftNode(config, log, snapshots, new Random(System.nanoTime() ^ selfId));
-        if (voters.size() == 1 && voters.contains(selfId)) {
+        this.raft = new RaftNode(config, log, snapshots, new Random(System.nanoTime() ^ config.selfId()));
+        if (raft.membership().voters().size() == 1 && raft.membership().isVoter(config.selfId())) {
             // A lone voter need not wait out an election timeout to lead.
             raft.campaign();
         }
     }
 
-    @Override
-    public int propose(List<byte[]> commands) {
+    RaftNode raft() {
+        return raft;
+    }
+
+    /** Appends commands as new entries if this node leads; returns how many were taken (0 when not leader). */
+    int propose(List<byte[]> commands) {
         int taken = 0;
         for (byte[] c : commands) {
             if (!raft.propose(c)) break;
@@ -49,13 +70,20 @@ final class RaftReplicator implements Replicator {
         return taken;
     }
 
-    @Override
-    public List<LogEntry> process() {
+    Output process() {
+        if (!raft.hasReady()) return Output.NONE;
         List<LogEntry> committed = new ArrayList<>();
+        List<ReadState> reads = new ArrayList<>();
         while (raft.hasReady()) {
             Ready rd = raft.ready();
-            if (rd.snapshot() != null) {
-                throw new IllegalStateException("installing a snapshot from a leader needs the cluster transport");
+            for (SnapshotChunk c : rd.snapshotChunks()) received.write(c);
+            IncomingSnapshot s = rd.snapshot();
+            if (s != null) {
+                // Durable as our own snapshot first, then the state, then the log restarts after it:
+                // a crash in between finds the snapshot newer than the log and resets the log then.
+                SnapshotFile file = received.complete(s);
+                install.accept(file, s);
+                log.resetToSnapshot(s.index(), s.term());
             }
             if (!rd.entriesToPersist().isEmpty()) log.append(rd.entriesToPersist());
             if (rd.mustSync()) log.sync();
@@ -67,27 +95,9 @@ final class RaftReplicator implements Replicator {
             }
             for (RaftMessage m : rd.messages()) transport.accept(m);
             committed.addAll(rd.committedEntries());
+            reads.addAll(rd.readStates());
             raft.advance(rd);
         }
-        return committed;
-    }
-
-    @Override
-    public void tick() {
-        raft.tick();
-    }
-
-    @Override
-    public boolean isLeader() {
-        return raft.isLeader();
-    }
-
-    @Override
-    public long lastIndex() {
-        return raft.lastIndex();
-    }
-
-    Membership membership() {
-        return raft.membership();
+        return new Output(committed, reads);
     }
 }

@@ -141,6 +141,34 @@ public final class RaftNode {
 
     Progress progressOf(long node) { return progress.get(node); }
 
+    /** On the leader: the last index {@code node} is known to hold, or -1 when unknown (not leader, not a member). */
+    public long matchIndexOf(long node) {
+        Progress pr = role == RaftRole.LEADER ? progress.get(node) : null;
+        return pr == null ? -1 : pr.match;
+    }
+
+    /** On the leader: whether {@code node} answered within the current check-quorum window. */
+    public boolean recentlyActive(long node) {
+        Progress pr = role == RaftRole.LEADER ? progress.get(node) : null;
+        return pr != null && (node == id || pr.recentActive);
+    }
+
+    /** On the leader: the voter (other than itself) whose log is longest, the best to hand leadership to; 0 if none. */
+    public long bestTransferTarget() {
+        if (role != RaftRole.LEADER) return 0;
+        long best = 0;
+        long bestMatch = -1;
+        for (long v : membership().voters()) {
+            Progress pr = progress.get(v);
+            if (v == id || pr == null) continue;
+            if (pr.match > bestMatch || (pr.match == bestMatch && pr.recentActive)) {
+                best = v;
+                bestMatch = pr.match;
+            }
+        }
+        return best;
+    }
+
     // ------------------------------------------------------------------ inputs
 
     /** Advances logical time by one tick. */

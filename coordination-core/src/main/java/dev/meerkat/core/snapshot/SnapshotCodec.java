@@ -24,7 +24,8 @@ import java.util.Map;
  * guards against mixing versions.
  */
 public final class SnapshotCodec {
-    private static final long MAGIC = 0x4D4B534E41503031L; // "MKSNAP01"
+    private static final long MAGIC_V1 = 0x4D4B534E41503031L; // "MKSNAP01": sessions without owners
+    private static final long MAGIC = 0x4D4B534E41503032L; // "MKSNAP02"
     private static final long END = 0x454E444D4B534E50L;
 
     private SnapshotCodec() {
@@ -65,6 +66,7 @@ public final class SnapshotCodec {
             out.writeLong(s.id());
             out.writeInt(s.timeoutMs());
             writeBytes(out, s.password());
+            out.writeLong(s.ownerServer());
         }
 
         int[] order = parentsFirst(image.paths());
@@ -157,7 +159,8 @@ public final class SnapshotCodec {
     }
 
     public static Loaded read(DataInput in) throws IOException {
-        if (in.readLong() != MAGIC) throw new IOException("not a Meerkat snapshot (bad magic)");
+        long magic = in.readLong();
+        if (magic != MAGIC && magic != MAGIC_V1) throw new IOException("not a Meerkat snapshot (bad magic)");
         long lastApplied = in.readLong();
         long term = in.readLong();
 
@@ -166,7 +169,8 @@ public final class SnapshotCodec {
         for (int i = 0; i < sessionCount; i++) {
             long id = in.readLong();
             int timeout = in.readInt();
-            sessions.put(id, new Session(id, timeout, readBytes(in)));
+            byte[] password = readBytes(in);
+            sessions.put(id, new Session(id, timeout, password, magic == MAGIC_V1 ? 0 : in.readLong()));
         }
 
         int aclCount = in.readInt();

@@ -81,21 +81,39 @@ public final class StateMachine {
         Command command = proposal.command();
         if (command instanceof Command.CreateSession c) {
             long id = SESSION_ID_BASE | zxid;
-            sessions.put(id, new Session(id, c.timeoutMs(), c.password()));
+            sessions.put(id, new Session(id, c.timeoutMs(), c.password(), proposal.originServer()));
             return new Applied(new OpResult.SessionOpened(id, c.timeoutMs(), c.password()), events, 0);
         }
-        if (command instanceof Command.CloseSession c) {
-            if (sessions.remove(c.sessionId()) == null) {
+        if (command instanceof Command.AttachSession a) {
+            Session s = sessions.get(a.sessionId());
+            if (s == null || !java.util.Arrays.equals(s.password(), a.password())) {
                 return new Applied(new OpResult.Error(ErrorCode.SESSION_EXPIRED), events, 0);
             }
+            Session attached = s.withOwner(proposal.originServer());
+            sessions.put(s.id(), attached);
+            return new Applied(new OpResult.SessionAttached(attached), events, 0);
+        }
+        if (command instanceof Command.CloseSession c) {
+            Session s = sessions.get(c.sessionId());
+            if (s == null) {
+                return new Applied(new OpResult.Error(ErrorCode.SESSION_EXPIRED), events, 0);
+            }
+            if (!c.expired() && !s.ownedBy(proposal.originServer())) {
+                return new Applied(new OpResult.Error(ErrorCode.SESSION_MOVED), events, 0);
+            }
+            sessions.remove(c.sessionId());
             for (String path : List.copyOf(tree.ephemeralsOf(c.sessionId()))) {
                 deleteNode(path, zxid, events);
             }
             return new Applied(new OpResult.SessionClosed(), events, c.sessionId());
         }
         if (command instanceof Command.ClientWrite w) {
-            if (!sessions.containsKey(w.sessionId())) {
+            Session s = sessions.get(w.sessionId());
+            if (s == null) {
                 return new Applied(new OpResult.Error(ErrorCode.SESSION_EXPIRED), events, 0);
+            }
+            if (!s.ownedBy(proposal.originServer())) {
+                return new Applied(new OpResult.Error(ErrorCode.SESSION_MOVED), events, 0);
             }
             return new Applied(applyOp(w.op(), w.sessionId(), w.authIds(), zxid, time, events), events, 0);
         }

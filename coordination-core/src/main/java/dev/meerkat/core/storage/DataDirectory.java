@@ -33,9 +33,13 @@ public final class DataDirectory implements AutoCloseable {
     public static final int FORMAT_VERSION = 1;
     static final String LOCK_FILE = "LOCK";
     static final String FORMAT_FILE = "FORMAT";
+    /** Which server of an ensemble this directory belongs to, so that a swapped myid or directory is caught. */
+    static final String SERVER_FILE = "SERVER";
+    private static final String SERVER_KEY = "meerkat-server-id=";
     private static final String FORMAT_KEY = "meerkat-data-format=";
     /** Entries that may sit in a fresh directory, e.g. the root of a freshly made file system. */
-    private static final Set<String> TOLERATED_IN_NEW_DIRECTORY = Set.of(LOCK_FILE, FORMAT_FILE + ".tmp", "lost+found");
+    private static final Set<String> TOLERATED_IN_NEW_DIRECTORY = Set.of(LOCK_FILE, FORMAT_FILE + ".tmp", "lost+found",
+            "myid", SERVER_FILE);
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
 
@@ -98,6 +102,32 @@ public final class DataDirectory implements AutoCloseable {
 
     public Path snapshotDirectory() {
         return snapshotDirectory;
+    }
+
+    /**
+     * Records that this directory holds server {@code id}'s data, or checks that it does: the log
+     * of one server must never be started as another's (two servers with one history, or one
+     * server with two, break Raft's guarantees).
+     */
+    public void claimServer(long id) {
+        Path file = root.resolve(SERVER_FILE);
+        try {
+            if (Files.exists(file)) {
+                String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+                if (!text.equals(SERVER_KEY + id)) {
+                    throw new DataDirectoryException("data directory " + root + " holds the data of " + text.replace(SERVER_KEY, "server ")
+                            + ", but this server is server " + id + " (check myid, or give each server its own dataDir)");
+                }
+                return;
+            }
+            Path temp = root.resolve(SERVER_FILE + ".tmp");
+            Files.write(temp, (SERVER_KEY + id + "\n").getBytes(StandardCharsets.US_ASCII));
+            Fsync.file(temp);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Fsync.directory(root);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot record the server id in " + file + ": " + describe(e), e);
+        }
     }
 
     /** Releases the locks; another process may then open the directory. */

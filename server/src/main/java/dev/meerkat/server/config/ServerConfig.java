@@ -12,11 +12,13 @@ import java.util.Set;
  * @param adminEnabled   admin.enableServer: whether the admin HTTP server runs
  * @param adminAddress   admin.serverAddress: where it listens
  * @param adminPort      admin.serverPort (0 = a free port)
+ * @param ensemble       the server.N lines and election settings; {@link EnsembleSettings#none()} for a single server
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
-                           int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort) {
+                           int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
+                           EnsembleSettings ensemble) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
@@ -25,7 +27,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
                 Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000,
-                false, "127.0.0.1", DEFAULT_ADMIN_PORT);
+                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none());
     }
 
     public int effectiveMinSessionTimeout() {
@@ -34,6 +36,22 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
 
     public int effectiveMaxSessionTimeout() {
         return maxSessionTimeout > 0 ? maxSessionTimeout : 20 * tickTime;
+    }
+
+    /**
+     * The client port: clientPort (or --port) when given, else the client port of this server's
+     * own server.N line, else 2181.
+     */
+    public int clientPortFor(dev.meerkat.core.cluster.ClusterConfig cluster) {
+        if (clientPort >= 0) return clientPort;
+        int fromLine = cluster.isStandalone() ? -1 : cluster.self().clientPort();
+        return fromLine >= 0 ? fromLine : DEFAULT_PORT;
+    }
+
+    /** The client address: clientPortAddress, else the one of this server's own server.N line. */
+    public String clientAddressFor(dev.meerkat.core.cluster.ClusterConfig cluster) {
+        if (!cluster.isStandalone() && clientPort < 0 && cluster.self().clientHost() != null) return cluster.self().clientHost();
+        return clientPortAddress;
     }
 
     public boolean inMemory() {
@@ -90,6 +108,10 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return with(b -> b.juteMaxBuffer = n);
     }
 
+    public ServerConfig withEnsemble(EnsembleSettings e) {
+        return with(b -> b.ensemble = e);
+    }
+
     public ServerConfig withAdminServer(boolean enabled, String address, int port) {
         return with(b -> {
             b.adminEnabled = enabled;
@@ -123,6 +145,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         boolean adminEnabled;
         String adminAddress;
         int adminPort;
+        EnsembleSettings ensemble;
 
         Fields(ServerConfig c) {
             clientPortAddress = c.clientPortAddress;
@@ -142,11 +165,12 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             adminEnabled = c.adminEnabled;
             adminAddress = c.adminAddress;
             adminPort = c.adminPort;
+            ensemble = c.ensemble;
         }
 
         ServerConfig build() {
             return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
-                    adminEnabled, adminAddress, adminPort);
+                    adminEnabled, adminAddress, adminPort, ensemble);
         }
     }
 }

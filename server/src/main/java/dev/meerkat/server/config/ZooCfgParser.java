@@ -60,6 +60,8 @@ public final class ZooCfgParser {
         boolean adminEnabled = c.adminEnabled();
         String adminAddress = c.adminAddress();
         int adminPort = c.adminPort();
+        boolean portGiven = false;
+        EnsembleParser ensemble = new EnsembleParser();
         for (int i = 0; i < lines.size(); i++) {
             String where = name + ":" + (i + 1);
             String line = lines.get(i).trim();
@@ -69,7 +71,10 @@ public final class ZooCfgParser {
             String key = line.substring(0, eq).trim();
             String value = line.substring(eq + 1).trim();
             switch (key) {
-                case "clientPort" -> port = intValue(where, key, value, 0, 65535);
+                case "clientPort" -> {
+                    port = intValue(where, key, value, 0, 65535);
+                    portGiven = true;
+                }
                 case "clientPortAddress" -> address = nonEmpty(where, key, value);
                 case "dataDir" -> dataDir = path(baseDir, nonEmpty(where, key, value));
                 case "dataLogDir" -> dataLogDir = path(baseDir, nonEmpty(where, key, value));
@@ -89,11 +94,17 @@ public final class ZooCfgParser {
                 case "admin.enableServer" -> adminEnabled = bool(where, key, value);
                 case "admin.serverAddress" -> adminAddress = nonEmpty(where, key, value);
                 case "admin.serverPort" -> adminPort = intValue(where, key, value, 0, 65535);
-                default -> warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
+                default -> {
+                    if (EnsembleParser.owns(key)) ensemble.take(where, key, value);
+                    else warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
+                }
             }
         }
+        EnsembleSettings ens = ensemble.build(name);
+        // In an ensemble without clientPort, each server may take its client port from its own server.N line.
+        if (!portGiven && !ens.servers().isEmpty()) port = -1;
         ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort);
+                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens);
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");
@@ -118,19 +129,10 @@ public final class ZooCfgParser {
     }
 
     private static boolean bool(String where, String key, String value) {
-        if (value.equalsIgnoreCase("true")) return true;
-        if (value.equalsIgnoreCase("false")) return false;
-        throw new ConfigException(where + ": " + key + " must be true or false, not '" + value + "'");
+        return Values.bool(where, key, value);
     }
 
     private static int intValue(String where, String key, String value, int min, int max) {
-        int v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + key + " must be a whole number, not '" + value + "'");
-        }
-        if (v < min || v > max) throw new ConfigException(where + ": " + key + " must be between " + min + " and " + max + ", not " + v);
-        return v;
+        return Values.intValue(where, key, value, min, max);
     }
 }

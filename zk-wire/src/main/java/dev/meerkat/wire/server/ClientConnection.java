@@ -58,7 +58,8 @@ final class ClientConnection implements Watcher, SessionOwner {
 
     private enum State { AWAIT_CONNECT, CONNECTING, ACTIVE, CLOSING, CLOSED }
 
-    private enum Kind { WRITE, READ, LOCAL }
+    /** SYNC: a read barrier through the leader; it waits for this session's earlier writes, and later reads wait for it. */
+    private enum Kind { WRITE, SYNC, READ, LOCAL }
 
     private static final Object CLOSED = new Object();
 
@@ -202,6 +203,11 @@ final class ClientConnection implements Watcher, SessionOwner {
             close("malformed ConnectRequest: " + e.getMessage());
             return;
         }
+        if (!node.isServing()) {
+            // No quorum here (or not yet): the client tries the next server of its connect string.
+            close("this server is not serving: it has no quorum");
+            return;
+        }
         long applied = node.lastApplied();
         if (request.lastZxidSeen() > applied) {
             // The client has seen a newer state than ours: it must find a more up-to-date server.
@@ -302,7 +308,10 @@ final class ClientConnection implements Watcher, SessionOwner {
             case OpCode.RECONFIG -> enqueue(new Slot(header.xid(), request, Kind.LOCAL, null, authIds), Reply.error(ErrorCode.RECONFIG_DISABLED.code()));
             default -> {
                 Translation t = RequestTranslator.translate(request);
-                if (t instanceof Translation.Write w) enqueue(new Slot(header.xid(), request, Kind.WRITE, w.op(), authIds), null);
+                if (t instanceof Translation.Write w) {
+                    Kind kind = w.op() instanceof dev.meerkat.core.command.WriteOp.Sync ? Kind.SYNC : Kind.WRITE;
+                    enqueue(new Slot(header.xid(), request, kind, w.op(), authIds), null);
+                }
                 else if (t instanceof Translation.Read r) enqueue(new Slot(header.xid(), request, Kind.READ, r.query(), authIds), null);
                 else {
                     Slot slot = new Slot(header.xid(), request, Kind.LOCAL, null, authIds);
@@ -366,6 +375,8 @@ final class ClientConnection implements Watcher, SessionOwner {
     private void pump() {
         while (!unsubmitted.isEmpty()) {
             Slot slot = unsubmitted.peek();
+            // A sync's read index must cover this session's earlier writes: it goes once they are applied.
+            if (slot.kind == Kind.SYNC && writesInFlight > 0) return;
             if (slot.kind == Kind.READ && writesInFlight > 0) {
                 if (lastWrite == null) return; // cannot tell which write to follow: wait for the completions
                 if (attachToLastWrite(slot)) {

@@ -42,6 +42,17 @@ public final class ZkServer {
     /** Starts listening; the future gives the server once the port is bound (read the port back from it). */
     public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
         ZkServer server = new ZkServer(vertx, node, config);
+        node.addListener(new dev.meerkat.core.node.NodeListener() {
+            @Override
+            public void servingChanged(boolean serving) {
+                if (!serving) server.closeAll("this server lost the quorum");
+            }
+
+            @Override
+            public void stateReplaced() {
+                server.closeAll("this server's state was replaced by a snapshot from the leader");
+            }
+        });
         // All listeners deploy together on the configured port: Vert.x shares one bound socket
         // between them (port 0 included), spreading accepted connections over the event loops.
         return vertx.deployVerticle(() -> server.new Listener(config.port()), new DeploymentOptions().setInstances(Math.max(1, listeners)))
@@ -82,6 +93,14 @@ public final class ZkServer {
             AtomicInteger n = perAddress.get(c.remoteAddress());
             if (n != null) n.decrementAndGet();
         }
+    }
+
+    /**
+     * Drops every client connection (their clients reconnect, to another server if this one cannot
+     * serve them); sessions stay until they expire.
+     */
+    public void closeAll(String reason) {
+        for (ClientConnection c : connections.keySet()) c.runOnContext(() -> c.close(reason));
     }
 
     /** Stops accepting and drops every connection; sessions stay until they expire or the node stops. */

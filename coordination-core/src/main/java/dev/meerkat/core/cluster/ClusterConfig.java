@@ -1,0 +1,112 @@
+package dev.meerkat.core.cluster;
+
+import dev.meerkat.core.raft.Membership;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Who is in the ensemble and which one this server is. A server without {@code server.N} lines is
+ * a cluster of one ({@link #standalone()}): the same Raft log, commit and apply path, no peers.
+ */
+public final class ClusterConfig {
+    private final long myId;
+    private final Map<Long, ServerSpec> servers;
+    private final boolean standalone;
+
+    private ClusterConfig(long myId, Map<Long, ServerSpec> servers, boolean standalone) {
+        this.myId = myId;
+        this.servers = Collections.unmodifiableMap(servers);
+        this.standalone = standalone;
+        if (!servers.containsKey(myId)) throw new IllegalArgumentException("server " + myId + " is not in the ensemble " + servers.keySet());
+        if (membership().voters().isEmpty()) throw new IllegalArgumentException("an ensemble needs at least one participant");
+    }
+
+    /** A single server: id 1, no peers. */
+    public static ClusterConfig standalone() {
+        Map<Long, ServerSpec> one = new TreeMap<>();
+        one.put(1L, new ServerSpec(1, "127.0.0.1", 0, 0, false, null, -1));
+        return new ClusterConfig(1, one, true);
+    }
+
+    public static ClusterConfig of(long myId, List<ServerSpec> servers) {
+        Map<Long, ServerSpec> byId = new TreeMap<>();
+        for (ServerSpec s : servers) {
+            if (byId.put(s.id(), s) != null) throw new IllegalArgumentException("server." + s.id() + " is given twice");
+        }
+        return new ClusterConfig(myId, byId, false);
+    }
+
+    public long myId() {
+        return myId;
+    }
+
+    /** True for a server configured without {@code server.N} lines. */
+    public boolean isStandalone() {
+        return standalone;
+    }
+
+    public ServerSpec self() {
+        return servers.get(myId);
+    }
+
+    public ServerSpec server(long id) {
+        return servers.get(id);
+    }
+
+    /** Every server, by id. */
+    public Map<Long, ServerSpec> servers() {
+        return servers;
+    }
+
+    /** The other servers this one talks to. */
+    public List<ServerSpec> peers() {
+        List<ServerSpec> peers = new ArrayList<>();
+        for (ServerSpec s : servers.values()) if (s.id() != myId) peers.add(s);
+        return peers;
+    }
+
+    public boolean isObserver() {
+        return self().observer();
+    }
+
+    /** Participants vote; observers are Raft learners. */
+    public Membership membership() {
+        Set<Long> voters = new HashSet<>();
+        Set<Long> learners = new HashSet<>();
+        for (ServerSpec s : servers.values()) (s.observer() ? learners : voters).add(s.id());
+        return new Membership(voters, learners);
+    }
+
+    /**
+     * What two servers must agree on to be one ensemble: the ids and which of them vote. Addresses
+     * are left out on purpose: the same server may be reached under different names (DNS, NAT, a
+     * proxy), and a wrong address cannot cause two leaders, only a link that never comes up.
+     */
+    public String quorumShape() {
+        StringBuilder b = new StringBuilder();
+        for (ServerSpec s : servers.values()) {
+            if (b.length() > 0) b.append(',');
+            b.append(s.id()).append(s.observer() ? ":observer" : ":participant");
+        }
+        return b.toString();
+    }
+
+    /** A short checksum of {@link #quorumShape()}, exchanged when peers first talk. */
+    public long quorumFingerprint() {
+        CRC32C crc = new CRC32C();
+        crc.update(quorumShape().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return crc.getValue();
+    }
+
+    @Override
+    public String toString() {
+        return standalone ? "standalone" : "server " + myId + " of " + quorumShape();
+    }
+}

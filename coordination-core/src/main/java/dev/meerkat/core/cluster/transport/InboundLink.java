@@ -1,0 +1,136 @@
+package dev.meerkat.core.cluster.transport;
+
+import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.PeerCodec;
+import dev.meerkat.core.cluster.PeerListener;
+import dev.meerkat.core.cluster.PeerMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * A peer's connection to this server, on which it sends us its messages. The first frame must be
+ * a hello that names us, a server of our ensemble, and the same quorum shape; anything else is
+ * refused and closed. Messages are handed to the server in order; when it cannot take one, reading
+ * stops until it can (back-pressure reaches the sender through TCP).
+ */
+final class InboundLink {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundLink.class);
+
+    private final Vertx vertx;
+    private final NetSocket socket;
+    private final ClusterConfig cluster;
+    private final PeerListener listener;
+    private final VertxPeerTransport transport;
+    private final RecordParser parser;
+    private long peerId;
+    private PeerMessage held;
+    private boolean closed;
+
+    InboundLink(Vertx vertx, NetSocket socket, ClusterConfig cluster, PeerListener listener, VertxPeerTransport transport,
+                TransportConfig config) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.cluster = cluster;
+        this.listener = listener;
+        this.transport = transport;
+        this.parser = Frames.read(socket, this::onFrame, violation -> close("bad frame: " + violation));
+        socket.closeHandler(v -> {
+            closed = true;
+            if (peerId != 0) transport.inboundClosed(peerId, this);
+        });
+        socket.exceptionHandler(e -> LOG.debug("link from {}: {}", socket.remoteAddress(), e.toString()));
+        vertx.setTimer(config.handshakeTimeoutMs(), id -> {
+            if (peerId == 0 && !closed) close("no hello within " + config.handshakeTimeoutMs() + " ms");
+        });
+    }
+
+    private void onFrame(Frames.Frame frame) {
+        if (closed) return;
+        if (peerId == 0) {
+            onHello(frame);
+            return;
+        }
+        switch (frame.type()) {
+            case Frames.PING -> socket.write(Frames.frame(Frames.PONG, new byte[0]));
+            case Frames.MESSAGE -> {
+                PeerMessage m;
+                try {
+                    m = PeerCodec.decode(frame.payload().getBytes());
+                } catch (IOException e) {
+                    close("malformed message from server " + peerId + ": " + e.getMessage());
+                    return;
+                }
+                deliver(m);
+            }
+            default -> close("unexpected frame type " + frame.type() + " from server " + peerId);
+        }
+    }
+
+    private void onHello(Frames.Frame frame) {
+        Hello hello = frame.type() == Frames.HELLO ? Hello.decode(frame.payload()) : null;
+        if (hello == null) {
+            refuse(Hello.Refusal.NOT_A_PEER, "the first frame is not a Meerkat peer hello");
+            return;
+        }
+        if (hello.version() != Hello.VERSION) {
+            refuse(Hello.Refusal.VERSION, "peer protocol version " + hello.version() + ", this server speaks " + Hello.VERSION);
+            return;
+        }
+        if (hello.toId() != cluster.myId()) {
+            refuse(Hello.Refusal.WRONG_SERVER, "this is server " + cluster.myId() + ", not server " + hello.toId()
+                    + ": server " + hello.fromId() + " has a wrong address for server." + hello.toId());
+            return;
+        }
+        if (hello.fromId() == cluster.myId() || cluster.server(hello.fromId()) == null) {
+            refuse(Hello.Refusal.UNKNOWN_SERVER, "server " + hello.fromId() + " is not in this server's ensemble " + cluster.quorumShape());
+            return;
+        }
+        if (hello.fingerprint() != cluster.quorumFingerprint() || !hello.quorumShape().equals(cluster.quorumShape())) {
+            String detail = "server " + hello.fromId() + " is configured with the ensemble [" + hello.quorumShape()
+                    + "] but server " + cluster.myId() + " with [" + cluster.quorumShape() + "]";
+            LOG.error("refusing the link from server {}: {}", hello.fromId(), detail);
+            listener.onConfigMismatch(hello.fromId(), hello.quorumShape());
+            refuse(Hello.Refusal.CONFIG_MISMATCH, detail);
+            return;
+        }
+        peerId = hello.fromId();
+        socket.write(Frames.frame(Frames.HELLO_OK, new byte[0]));
+        transport.inboundOpened(peerId, this);
+    }
+
+    private void refuse(Hello.Refusal reason, String detail) {
+        socket.write(Frames.frame(Frames.HELLO_REFUSED, Hello.refusal(reason, detail)));
+        socket.end().onComplete(v -> socket.close());
+        closed = true;
+    }
+
+    private void deliver(PeerMessage m) {
+        if (listener.onMessage(peerId, m)) return;
+        // The server is busy: stop reading (TCP pushes back on the sender) and offer again shortly.
+        held = m;
+        parser.pause();
+        vertx.setTimer(1, id -> retryHeld());
+    }
+
+    private void retryHeld() {
+        if (closed || held == null) return;
+        if (listener.onMessage(peerId, held)) {
+            held = null;
+            parser.resume();
+        } else {
+            vertx.setTimer(1, id -> retryHeld());
+        }
+    }
+
+    void close(String reason) {
+        if (closed) return;
+        LOG.warn("closing the link from {} (server {}): {}", socket.remoteAddress(), peerId == 0 ? "?" : peerId, reason);
+        closed = true;
+        socket.close();
+    }
+}

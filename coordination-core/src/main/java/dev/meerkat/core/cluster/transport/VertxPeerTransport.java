@@ -1,0 +1,101 @@
+package dev.meerkat.core.cluster.transport;
+
+import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.PeerCodec;
+import dev.meerkat.core.cluster.PeerListener;
+import dev.meerkat.core.cluster.PeerMessage;
+import dev.meerkat.core.cluster.PeerTransport;
+import dev.meerkat.core.cluster.ServerSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The peer port and the links to every other server, on Vert.x. Each pair of servers uses two TCP
+ * connections, one per direction, so neither side has to decide who connects to whom; the client
+ * port never carries peer traffic.
+ */
+public final class VertxPeerTransport implements PeerTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(VertxPeerTransport.class);
+
+    private final Vertx vertx;
+    private final ClusterConfig cluster;
+    private final PeerListener listener;
+    private final TransportConfig config;
+    private final NetClient client;
+    private final Map<Long, OutboundLink> outbound = new ConcurrentHashMap<>();
+    private final Map<Long, InboundLink> inbound = new ConcurrentHashMap<>();
+    private NetServer server;
+    private volatile int port = -1;
+
+    private VertxPeerTransport(Vertx vertx, ClusterConfig cluster, PeerListener listener, TransportConfig config) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.listener = listener;
+        this.config = config;
+        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs())
+                .setTcpNoDelay(true).setTcpKeepAlive(true));
+    }
+
+    /** Binds the peer port and starts connecting to every peer; completes once the port is bound. */
+    public static Future<VertxPeerTransport> start(Vertx vertx, ClusterConfig cluster, PeerListener listener, TransportConfig config) {
+        VertxPeerTransport t = new VertxPeerTransport(vertx, cluster, listener, config);
+        ServerSpec self = cluster.self();
+        String host = config.listenOnAllAddresses() ? "0.0.0.0" : self.host();
+        t.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true));
+        t.server.connectHandler(socket -> new InboundLink(vertx, socket, cluster, listener, t, config));
+        return t.server.listen(self.peerPort(), host).map(s -> {
+            t.port = s.actualPort();
+            LOG.info("server {} listens for peers on {}:{}", cluster.myId(), host, t.port);
+            for (ServerSpec peer : cluster.peers()) {
+                OutboundLink link = new OutboundLink(vertx, t.client, cluster, peer, listener, config);
+                t.outbound.put(peer.id(), link);
+                link.start();
+            }
+            return t;
+        });
+    }
+
+    @Override
+    public boolean send(long to, PeerMessage message) {
+        OutboundLink link = outbound.get(to);
+        return link != null && link.send(Frames.MESSAGE, PeerCodec.encode(message));
+    }
+
+    /** Whether the link to {@code peer} is up. */
+    public boolean isConnected(long peer) {
+        OutboundLink link = outbound.get(peer);
+        return link != null && link.isReady();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    void inboundOpened(long peer, InboundLink link) {
+        InboundLink previous = inbound.put(peer, link);
+        // A peer that reconnects has given up on its old connection; so do we.
+        if (previous != null && previous != link) previous.close("server " + peer + " opened a new link");
+    }
+
+    void inboundClosed(long peer, InboundLink link) {
+        inbound.remove(peer, link);
+    }
+
+    @Override
+    public void close() {
+        outbound.values().forEach(OutboundLink::close);
+        inbound.values().forEach(l -> l.close("server stopping"));
+        if (server != null) server.close();
+        client.close();
+    }
+}
