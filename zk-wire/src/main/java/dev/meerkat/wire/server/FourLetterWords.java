@@ -36,9 +36,13 @@ final class FourLetterWords {
             reply.accept(word + " is not supported by Meerkat.\n");
             return;
         }
+        boolean serving = server.node().isServing();
         switch (word) {
-            case "ruok" -> reply.accept("imok");
-            case "isro" -> reply.accept("rw");
+            // ZooKeeper's ruok says nothing at all when the server is not fine; a server without a
+            // quorum is not fine, whatever ZooKeeper says in that state.
+            case "ruok" -> reply.accept(serving ? "imok" : "");
+            // A server that lost its quorum serves nothing (read-only mode is not enabled): "null", as ZooKeeper answers.
+            case "isro" -> reply.accept(serving ? "rw" : "null");
             case "srst" -> {
                 server.metrics().reset();
                 reply.accept("Server stats reset.\n");
@@ -49,6 +53,10 @@ final class FourLetterWords {
                 reply.accept(sb.append('\n').toString());
             }
             default -> {
+                if (!serving && !word.equals("mntr")) {
+                    reply.accept("This ZooKeeper instance is not currently serving requests\n");
+                    return;
+                }
                 boolean offered = server.node().stats((stats, zxid) ->
                         asker.runOnContext(() -> reply.accept(format(word, stats))));
                 if (!offered) reply.accept("This ZooKeeper instance is not currently serving requests\n");
@@ -59,7 +67,8 @@ final class FourLetterWords {
     private String format(String word, NodeStats s) {
         ServerMetrics m = server.metrics();
         double[] lat = m.latencyMs();
-        String mode = "standalone";
+        dev.meerkat.core.node.ClusterStatus cs = server.node().status();
+        String mode = cs.mode();
         return switch (word) {
             case "mntr" -> "zk_version\t" + VERSION + "\n"
                     + "zk_server_state\t" + mode + "\n"
@@ -75,7 +84,8 @@ final class FourLetterWords {
                     + "zk_ephemerals_count\t" + s.ephemeralCount() + "\n"
                     + "zk_approximate_data_size\t" + s.approximateDataSize() + "\n"
                     + "zk_global_sessions\t" + s.sessionCount() + "\n"
-                    + "zk_last_zxid\t" + s.lastZxid() + "\n";
+                    + "zk_last_zxid\t" + s.lastZxid() + "\n"
+                    + quorumKeys(cs);
             case "stat" -> {
                 StringBuilder sb = new StringBuilder("Zookeeper version: " + VERSION + ", built for Meerkat\nClients:\n");
                 for (ClientConnection c : server.connections()) sb.append(' ').append(c.describe()).append('\n');
@@ -84,6 +94,40 @@ final class FourLetterWords {
             }
             default -> "Zookeeper version: " + VERSION + ", built for Meerkat\n" + summary(s, m, lat, mode);
         };
+    }
+
+    /** mntr's ensemble keys, as ZooKeeper names them, then Meerkat's Raft facts. */
+    private static String quorumKeys(dev.meerkat.core.node.ClusterStatus cs) {
+        StringBuilder b = new StringBuilder();
+        if (cs.mode().equals("leader")) {
+            long followers = cs.peers().stream().filter(p -> !p.observer()).count();
+            long synced = cs.peers().stream().filter(p -> !p.observer() && p.active()).count();
+            long observers = cs.peers().stream().filter(p -> p.observer() && p.active()).count();
+            b.append("zk_learners\t").append(cs.peers().stream().filter(p -> p.active()).count()).append('\n')
+                    .append("zk_followers\t").append(followers).append('\n')
+                    .append("zk_synced_followers\t").append(synced).append('\n')
+                    .append("zk_synced_non_voting_followers\t0\n")
+                    .append("zk_synced_observers\t").append(observers).append('\n')
+                    .append("zk_pending_syncs\t").append(cs.pendingSyncs()).append('\n');
+        }
+        String peerState = switch (cs.mode()) {
+            case "leader" -> "leading - broadcast";
+            case "follower" -> "following - broadcast";
+            case "observer" -> "observing - broadcast";
+            case "standalone" -> "standalone";
+            default -> "looking";
+        };
+        b.append("zk_peer_state\t").append(peerState).append('\n')
+                .append("meerkat_server_id\t").append(cs.myId()).append('\n')
+                .append("meerkat_leader_id\t").append(cs.leaderId()).append('\n')
+                .append("meerkat_raft_term\t").append(cs.term()).append('\n')
+                .append("meerkat_raft_commit_index\t").append(cs.commitIndex()).append('\n')
+                .append("meerkat_raft_last_index\t").append(cs.lastIndex()).append('\n')
+                .append("meerkat_serving\t").append(cs.serving() ? 1 : 0).append('\n');
+        for (var p : cs.peers()) {
+            b.append("meerkat_peer_lag{server=\"").append(p.id()).append("\"}\t").append(p.lag()).append('\n');
+        }
+        return b.toString();
     }
 
     private static String summary(NodeStats s, ServerMetrics m, double[] lat, String mode) {

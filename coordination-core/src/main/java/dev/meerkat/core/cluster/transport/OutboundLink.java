@@ -121,7 +121,7 @@ final class OutboundLink {
             }
             if (ar.failed()) {
                 Throwable cause = ar.cause();
-                if (cause instanceof ConnectException) listener.onUnreachable(peer.id());
+                if (meansNobodyThere(cause)) listener.onUnreachable(peer.id());
                 if (failedAttempts++ == 0) LOG.info("cannot reach server {} at {}:{} yet: {}", peer.id(), peer.host(), peer.peerPort(), cause.getMessage());
                 reconnectLater();
                 return;
@@ -194,9 +194,17 @@ final class OutboundLink {
         send(Frames.PING, new byte[0]);
     }
 
+    /** Refused, or reset before a word was said: nothing listens there (as when the peer's process died). */
+    private static boolean meansNobodyThere(Throwable cause) {
+        if (cause instanceof ConnectException) return true;
+        String message = cause.getMessage();
+        return cause instanceof java.io.IOException && message != null && message.contains("reset");
+    }
+
     private void onClosed(NetSocket s) {
         if (socket != s) return;
         boolean wasReady = ready;
+        if (!wasReady) listener.onUnreachable(peer.id()); // closed before hello was answered
         ready = false;
         socket = null;
         discardQueue();
@@ -204,6 +212,8 @@ final class OutboundLink {
             LOG.info("link to server {} went down", peer.id());
             listener.onLinkReset(peer.id());
         }
+        // Reconnect at once: if the peer's process is gone, the refusal says so within a millisecond.
+        if (wasReady) failedAttempts = 0;
         reconnectLater();
     }
 

@@ -1,0 +1,347 @@
+package dev.meerkat.it.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Meerkat ensemble of separate JVMs on loopback, configured exactly as a user would (zoo.cfg with
+ * {@code server.N} lines, a myid file in each dataDir), with every port bound to 0 and read back.
+ *
+ * <p>Every link goes through a {@link LinkProxy} the test owns: one per direction between each
+ * pair of servers (so a partition can be cut, healed or made one-way), and one in front of each
+ * server's client port (so the connect string stays the same when a server restarts on a new port,
+ * and a dead server's address refuses connections, as a dead host's would).
+ */
+public final class MeerkatEnsemble implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)");
+
+    /** How the ensemble is set up. */
+    public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
+                          int snapCount, String heap, List<String> extraConfig) {
+        public static Options of(int participants) {
+            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of());
+        }
+
+        public Options withObservers(int n) {
+            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+        }
+
+        public Options withSnapCount(int n) {
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig);
+        }
+
+        public Options withTickTime(int ms) {
+            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+        }
+
+        public Options withConfig(String... lines) {
+            List<String> all = new ArrayList<>(extraConfig);
+            all.addAll(List.of(lines));
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all);
+        }
+
+        int size() {
+            return participants + observers;
+        }
+    }
+
+    private final Options options;
+    private final Path workDir;
+    private final Path logback;
+    private final Map<Integer, LinkProxy> clientProxies = new TreeMap<>();
+    /** Key: "from>to". */
+    private final Map<String, LinkProxy> peerProxies = new HashMap<>();
+    private final Map<Integer, ChildJvm> running = new TreeMap<>();
+    private final Map<Integer, Integer> clientPorts = new HashMap<>();
+    private final Map<Integer, Integer> starts = new HashMap<>();
+
+    private MeerkatEnsemble(Options options, Path workDir) throws IOException {
+        this.options = options;
+        this.workDir = workDir;
+        this.logback = Files.writeString(workDir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="E" class="ch.qos.logback.core.ConsoleAppender"><target>System.err</target>
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder></appender>
+                  <logger name="net.openhft" level="WARN"/>
+                  <logger name="io.netty" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="E"/></root>
+                </configuration>
+                """);
+        for (int i = 1; i <= options.size(); i++) {
+            clientProxies.put(i, new LinkProxy("client-" + i));
+            for (int j = 1; j <= options.size(); j++) {
+                if (i != j) peerProxies.put(i + ">" + j, new LinkProxy(i + ">" + j));
+            }
+        }
+    }
+
+    /** Starts every server and waits until one leads and all serve. */
+    public static MeerkatEnsemble start(Options options, Path workDir) throws IOException {
+        MeerkatEnsemble e = new MeerkatEnsemble(options, workDir);
+        try {
+            for (int i = 1; i <= options.size(); i++) e.launch(i);
+            for (int i = 1; i <= options.size(); i++) e.awaitReady(i);
+            e.awaitAllServing(Duration.ofSeconds(60));
+            return e;
+        } catch (RuntimeException | Error err) {
+            e.close();
+            throw err;
+        }
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Collection<Integer> ids() {
+        return clientProxies.keySet();
+    }
+
+    public boolean isObserver(int id) {
+        return id > options.participants();
+    }
+
+    /** The stable client address of every server, as a ZooKeeper connect string. */
+    public String connectString() {
+        return clientProxies.values().stream().map(p -> "127.0.0.1:" + p.port()).collect(Collectors.joining(","));
+    }
+
+    /** The stable client addresses of the given servers only. */
+    public String connectString(int... ids) {
+        List<String> parts = new ArrayList<>();
+        for (int id : ids) parts.add("127.0.0.1:" + clientProxies.get(id).port());
+        return String.join(",", parts);
+    }
+
+    public Path dataDir(int id) {
+        return workDir.resolve("server-" + id).resolve("data");
+    }
+
+    public Path logDir() {
+        return workDir.resolve("logs");
+    }
+
+    private Path writeConfig(int id) throws IOException {
+        Path dir = workDir.resolve("server-" + id);
+        Files.createDirectories(dataDir(id));
+        Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("tickTime=").append(options.tickTimeMs()).append('\n')
+                .append("initLimit=10\nsyncLimit=5\n")
+                .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
+                .append("clientPortAddress=127.0.0.1\n")
+                .append("4lw.commands.whitelist=*\n")
+                .append("snapCount=").append(options.snapCount()).append('\n')
+                .append("meerkat.raftTickMs=").append(options.raftTickMs()).append('\n')
+                .append("meerkat.electionTicks=").append(options.electionTicks()).append('\n');
+        if (isObserver(id)) cfg.append("peerType=observer\n");
+        for (String line : options.extraConfig()) cfg.append(line).append('\n');
+        for (int j = 1; j <= options.size(); j++) {
+            // Our own line: any free port, printed once bound. Peers: the proxy for that direction.
+            int port = j == id ? 0 : peerProxies.get(id + ">" + j).port();
+            cfg.append("server.").append(j).append("=127.0.0.1:").append(port).append(":0")
+                    .append(isObserver(j) ? ":observer" : "").append('\n');
+        }
+        return Files.writeString(dir.resolve("zoo.cfg"), cfg.toString());
+    }
+
+    private void launch(int id) throws IOException {
+        if (running.containsKey(id)) throw new IllegalStateException("server " + id + " is running");
+        Path cfg = writeConfig(id);
+        int n = starts.merge(id, 1, Integer::sum);
+        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(),
+                List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                        "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"),
+                "dev.meerkat.server.Main", List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
+        running.put(id, jvm);
+    }
+
+    private void awaitReady(int id) {
+        Matcher m = running.get(id).awaitStdout(READY, 0, Duration.ofSeconds(60));
+        int clientPort = Integer.parseInt(m.group(1));
+        int peerPort = Integer.parseInt(m.group(2));
+        clientPorts.put(id, clientPort);
+        clientProxies.get(id).target(clientPort);
+        for (int j : ids()) if (j != id) peerProxies.get(j + ">" + id).target(peerPort);
+    }
+
+    /** SIGKILL of one server: its connections reset, its address refuses new ones. */
+    public void kill(int id) {
+        ChildJvm jvm = running.remove(id);
+        if (jvm == null) throw new IllegalStateException("server " + id + " is not running");
+        jvm.kill();
+        clientProxies.get(id).target(-1);
+        clientProxies.get(id).dropAll();
+        for (int j : ids()) {
+            if (j != id) {
+                peerProxies.get(j + ">" + id).target(-1);
+                peerProxies.get(j + ">" + id).dropAll();
+                peerProxies.get(id + ">" + j).dropAll();
+            }
+        }
+    }
+
+    /** SIGTERM of one server; returns its exit code. */
+    public int terminate(int id) throws InterruptedException {
+        ChildJvm jvm = running.remove(id);
+        int code = jvm.terminate(Duration.ofSeconds(30));
+        clientProxies.get(id).target(-1);
+        for (int j : ids()) if (j != id) peerProxies.get(j + ">" + id).target(-1);
+        return code;
+    }
+
+    /** Starts a stopped server again on its data directory; returns once its ports are bound. */
+    public void restart(int id) throws IOException {
+        launch(id);
+        awaitReady(id);
+    }
+
+    public boolean isRunning(int id) {
+        return running.containsKey(id);
+    }
+
+    /** Cuts every link between {@code side} and the other servers, both ways; clients still reach everyone. */
+    public void partition(Set<Integer> side) {
+        for (int i : ids()) {
+            for (int j : ids()) {
+                if (i != j && side.contains(i) != side.contains(j)) peerProxies.get(i + ">" + j).cut();
+            }
+        }
+    }
+
+    /** Cuts the link from {@code from} to {@code to} only. */
+    public void cutOneWay(int from, int to) {
+        peerProxies.get(from + ">" + to).cut();
+    }
+
+    public void heal() {
+        peerProxies.values().forEach(LinkProxy::heal);
+    }
+
+    /** Cuts a server's client address (its clients are disconnected and cannot come back to it). */
+    public void cutClients(int id) {
+        clientProxies.get(id).cut();
+    }
+
+    public void healClients(int id) {
+        clientProxies.get(id).heal();
+    }
+
+    // ---- four-letter words ------------------------------------------------------------------------
+
+    /** A four-letter word sent straight to the server (not through its proxy); "" when it is down or closes. */
+    public String fourLetterWord(int id, String word) {
+        Integer port = clientPorts.get(id);
+        if (port == null || !running.containsKey(id)) return "";
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The value of one mntr key on server {@code id}, or null. */
+    public String mntr(int id, String key) {
+        for (String line : fourLetterWord(id, "mntr").split("\n")) {
+            String[] kv = line.split("\t", 2);
+            if (kv.length == 2 && kv[0].equals(key)) return kv[1];
+        }
+        return null;
+    }
+
+    /** "leader", "follower", "observer", or "" when the server does not serve. */
+    public String mode(int id) {
+        for (String line : fourLetterWord(id, "srvr").split("\n")) {
+            if (line.startsWith("Mode: ")) return line.substring(6).trim();
+        }
+        return "";
+    }
+
+    /** The server that leads now, after waiting for one that every running participant agrees on. */
+    public int leader() {
+        int[] found = {0};
+        await("a leader").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            Map<Integer, String> modes = modes();
+            List<Integer> leaders = modes.entrySet().stream().filter(e -> e.getValue().equals("leader")).map(Map.Entry::getKey).toList();
+            if (leaders.size() != 1) return false;
+            found[0] = leaders.get(0);
+            return true;
+        });
+        return found[0];
+    }
+
+    public Map<Integer, String> modes() {
+        Map<Integer, String> modes = new LinkedHashMap<>();
+        for (int id : running.keySet()) modes.put(id, mode(id));
+        return modes;
+    }
+
+    /** Waits until every running server serves clients (it has a leader). */
+    public void awaitAllServing(Duration atMost) {
+        await("every running server serving").atMost(atMost).pollInterval(Duration.ofMillis(25)).until(() -> {
+            for (int id : running.keySet()) {
+                String mode = mode(id);
+                if (!(mode.equals("leader") || mode.equals("follower") || mode.equals("observer"))) return false;
+            }
+            return true;
+        });
+    }
+
+    /** The last applied zxid of every running server. */
+    public Map<Integer, Long> lastZxids() {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int id : running.keySet()) {
+            String v = mntr(id, "zk_last_zxid");
+            if (v != null) out.put(id, Long.parseLong(v.trim()));
+        }
+        return out;
+    }
+
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        for (int id : ids()) {
+            b.append("server ").append(id).append(running.containsKey(id) ? " " + mode(id) : " down").append("; ");
+        }
+        return b.toString();
+    }
+
+    public String stderrTail(int id, int chars) {
+        ChildJvm jvm = running.get(id);
+        return jvm == null ? "(not running)" : jvm.stderrTail(chars);
+    }
+
+    @Override
+    public void close() {
+        for (ChildJvm jvm : running.values()) jvm.close();
+        running.clear();
+        clientProxies.values().forEach(LinkProxy::close);
+        peerProxies.values().forEach(LinkProxy::close);
+    }
+}

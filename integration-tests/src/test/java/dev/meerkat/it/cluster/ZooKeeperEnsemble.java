@@ -1,0 +1,184 @@
+package dev.meerkat.it.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A reference Apache ZooKeeper 3.9.5 ensemble of separate JVMs ({@code QuorumPeerMain}), for
+ * side-by-side runs with {@link MeerkatEnsemble}.
+ *
+ * <p>ZooKeeper cannot bind port 0 for its quorum and election ports (it refuses equal ports, and
+ * its peers need the numbers in their own files), so this is the one place the suite uses ports
+ * found free a moment before: each is bound to port 0, read back and released, then given to
+ * ZooKeeper. Should another process take one in between, the ensemble is started again with new
+ * ports.
+ */
+public final class ZooKeeperEnsemble implements AutoCloseable {
+    private final int size;
+    private final int tickTimeMs;
+    private final Path workDir;
+    private final Path logback;
+    private final Map<Integer, int[]> ports = new HashMap<>(); // client, quorum, election
+    private final Map<Integer, ChildJvm> running = new TreeMap<>();
+    private final Map<Integer, Integer> starts = new HashMap<>();
+
+    private ZooKeeperEnsemble(int size, int tickTimeMs, Path workDir) throws IOException {
+        this.size = size;
+        this.tickTimeMs = tickTimeMs;
+        this.workDir = workDir;
+        this.logback = Files.writeString(workDir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="E" class="ch.qos.logback.core.ConsoleAppender"><target>System.err</target>
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder></appender>
+                  <root level="INFO"><appender-ref ref="E"/></root>
+                </configuration>
+                """);
+    }
+
+    public static ZooKeeperEnsemble start(int size, int tickTimeMs, Path workDir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            ZooKeeperEnsemble z = new ZooKeeperEnsemble(size, tickTimeMs, workDir);
+            try {
+                z.pickPorts();
+                for (int i = 1; i <= size; i++) z.launch(i);
+                z.awaitAllServing(Duration.ofSeconds(60));
+                return z;
+            } catch (RuntimeException | Error e) {
+                boolean portTaken = z.running.values().stream().anyMatch(j -> j.stderrTail(20_000).contains("Address already in use"));
+                z.close();
+                if (!portTaken || attempt == 3) throw e;
+            }
+        }
+    }
+
+    private void pickPorts() throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 1; i <= size; i++) {
+                int[] p = new int[3];
+                for (int k = 0; k < 3; k++) {
+                    ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    held.add(s);
+                    p[k] = s.getLocalPort();
+                }
+                ports.put(i, p);
+            }
+        } finally {
+            for (ServerSocket s : held) s.close();
+        }
+    }
+
+    private Path dataDir(int id) {
+        return workDir.resolve("zk-" + id).resolve("data");
+    }
+
+    private void launch(int id) throws IOException {
+        Files.createDirectories(dataDir(id));
+        Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("tickTime=").append(tickTimeMs).append("\ninitLimit=10\nsyncLimit=5\n")
+                .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
+                .append("clientPort=").append(ports.get(id)[0]).append("\nclientPortAddress=127.0.0.1\n")
+                .append("admin.enableServer=false\n4lw.commands.whitelist=*\n");
+        for (int j = 1; j <= size; j++) {
+            cfg.append("server.").append(j).append("=127.0.0.1:").append(ports.get(j)[1]).append(':').append(ports.get(j)[2]).append('\n');
+        }
+        Path file = Files.writeString(workDir.resolve("zk-" + id).resolve("zoo.cfg"), cfg.toString());
+        int n = starts.merge(id, 1, Integer::sum);
+        running.put(id, ChildJvm.start("zk-" + id + "-" + n, workDir.resolve("logs"),
+                List.of("-Xmx160m", "-Dlogback.configurationFile=" + logback.toAbsolutePath(), "-Dzookeeper.jmx.log4j.disable=true",
+                        "-Dzookeeper.admin.enableServer=false"),
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(file.toAbsolutePath().toString())));
+    }
+
+    public Collection<Integer> ids() {
+        return ports.keySet();
+    }
+
+    public String connectString() {
+        return ports.values().stream().map(p -> "127.0.0.1:" + p[0]).collect(Collectors.joining(","));
+    }
+
+    public String connectString(int id) {
+        return "127.0.0.1:" + ports.get(id)[0];
+    }
+
+    public void kill(int id) {
+        ChildJvm jvm = running.remove(id);
+        if (jvm == null) throw new IllegalStateException("zk " + id + " is not running");
+        jvm.kill();
+    }
+
+    public void restart(int id) throws IOException {
+        launch(id);
+    }
+
+    public String fourLetterWord(int id, String word) {
+        if (!running.containsKey(id)) return "";
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ports.get(id)[0])) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public String mode(int id) {
+        for (String line : fourLetterWord(id, "srvr").split("\n")) {
+            if (line.startsWith("Mode: ")) return line.substring(6).trim();
+        }
+        return "";
+    }
+
+    public int leader() {
+        int[] found = {0};
+        await("a ZooKeeper leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (int id : running.keySet()) {
+                if (mode(id).equals("leader")) {
+                    found[0] = id;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    public void awaitAllServing(Duration atMost) {
+        await("every ZooKeeper server serving").atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (int id : running.keySet()) {
+                String mode = mode(id);
+                if (!(mode.equals("leader") || mode.equals("follower") || mode.equals("observer"))) return false;
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public void close() {
+        for (ChildJvm jvm : running.values()) jvm.close();
+        running.clear();
+    }
+}
