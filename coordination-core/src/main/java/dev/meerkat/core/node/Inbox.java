@@ -13,11 +13,22 @@ import java.util.function.Consumer;
  */
 final class Inbox<T> {
     private final ManyToOneConcurrentArrayQueue<T> queue;
-    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Shared by every inbox of one consumer, so that an offer to any of them wakes it. */
+    private final AtomicBoolean sleeping;
     private volatile Thread consumer;
 
     Inbox(int capacity) {
-        queue = new ManyToOneConcurrentArrayQueue<>(capacity);
+        this(capacity, new AtomicBoolean());
+    }
+
+    /** An inbox whose consumer also sleeps on {@code sibling}: an offer to either wakes it. */
+    Inbox(int capacity, Inbox<?> sibling) {
+        this(capacity, sibling.sleeping);
+    }
+
+    private Inbox(int capacity, AtomicBoolean sleeping) {
+        this.queue = new ManyToOneConcurrentArrayQueue<>(capacity);
+        this.sleeping = sleeping;
     }
 
     void bindConsumer(Thread thread) {
@@ -43,9 +54,16 @@ final class Inbox<T> {
 
     /** Parks the consumer until an offer arrives or the timeout passes. */
     void idle(long timeoutNanos) {
+        idle(timeoutNanos, null);
+    }
+
+    /** Parks the consumer until an offer arrives here or in {@code sibling} (which shares the wake-up), or the timeout passes. */
+    void idle(long timeoutNanos, Inbox<?> sibling) {
         sleeping.set(true);
         // Checked after announcing sleep, so an offer in between unparks us instead of being missed.
-        if (queue.isEmpty()) LockSupport.parkNanos(this, Math.max(timeoutNanos, TimeUnit.MICROSECONDS.toNanos(50)));
+        if (queue.isEmpty() && (sibling == null || sibling.queue.isEmpty())) {
+            LockSupport.parkNanos(this, Math.max(timeoutNanos, TimeUnit.MICROSECONDS.toNanos(50)));
+        }
         sleeping.set(false);
     }
 

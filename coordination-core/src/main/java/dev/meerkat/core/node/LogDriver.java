@@ -110,7 +110,7 @@ final class LogDriver implements Runnable {
         this.apply = apply;
         this.servingChanged = servingChanged;
         this.submissions = new Inbox<>(config.inboxCapacity());
-        this.peerInbox = new Inbox<>(config.inboxCapacity());
+        this.peerInbox = new Inbox<>(config.inboxCapacity(), submissions);
         this.maxUnsent = 4 * config.maxBatch();
         this.status = ClusterStatus.starting(selfId);
     }
@@ -168,7 +168,7 @@ final class LogDriver implements Runnable {
                 nextTick = now + tickNanos;
                 publishStatus();
             }
-            if (!worked) submissions.idle(nextTick - now);
+            if (!worked) submissions.idle(nextTick - now, peerInbox);
         }
     }
 

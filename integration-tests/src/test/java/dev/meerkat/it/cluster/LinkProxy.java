@@ -21,6 +21,10 @@ final class LinkProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int targetPort = -1;
     private volatile boolean cut;
+    /** Bytes are swallowed, nothing is refused: what a real partition looks like (no reset, just silence). */
+    private volatile boolean blackhole;
+    /** Added to every forwarded chunk, in milliseconds. */
+    private volatile long delayMs;
     private volatile boolean closed;
 
     LinkProxy(String name) throws IOException {
@@ -46,8 +50,23 @@ final class LinkProxy implements AutoCloseable {
         dropAll();
     }
 
+    /** From now on nothing gets through, and nothing says so: connections stay open, silent. */
+    void blackhole() {
+        blackhole = true;
+    }
+
+    /** Every chunk of bytes waits this long before it is forwarded (0: none). */
+    void delay(long ms) {
+        delayMs = ms;
+    }
+
     void heal() {
         cut = false;
+        if (blackhole) {
+            blackhole = false;
+            // A connection that lost bytes in the middle cannot carry on, as TCP would have timed it out.
+            dropAll();
+        }
     }
 
     boolean isCut() {
@@ -105,6 +124,9 @@ final class LinkProxy implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     if (cut) break;
+                    if (blackhole) continue;
+                    long delay = delayMs;
+                    if (delay > 0) java.util.concurrent.locks.LockSupport.parkNanos(delay * 1_000_000L); // emulated latency
                     out.write(buf, 0, n);
                     out.flush();
                 }

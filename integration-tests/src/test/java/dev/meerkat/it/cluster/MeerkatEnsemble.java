@@ -221,13 +221,30 @@ public final class MeerkatEnsemble implements AutoCloseable {
         return running.containsKey(id);
     }
 
-    /** Cuts every link between {@code side} and the other servers, both ways; clients still reach everyone. */
+    /**
+     * Silences every link between {@code side} and the other servers, both ways, as a real network
+     * partition does (no connection is reset: packets just stop); clients still reach everyone.
+     */
     public void partition(Set<Integer> side) {
+        for (int i : ids()) {
+            for (int j : ids()) {
+                if (i != j && side.contains(i) != side.contains(j)) peerProxies.get(i + ">" + j).blackhole();
+            }
+        }
+    }
+
+    /** Like {@link #partition}, but the links are reset and refused, as when the other side's host is down. */
+    public void partitionWithResets(Set<Integer> side) {
         for (int i : ids()) {
             for (int j : ids()) {
                 if (i != j && side.contains(i) != side.contains(j)) peerProxies.get(i + ">" + j).cut();
             }
         }
+    }
+
+    /** Adds latency to every peer link. */
+    public void delayPeerLinks(long ms) {
+        peerProxies.values().forEach(p -> p.delay(ms));
     }
 
     /** Cuts the link from {@code from} to {@code to} only. */
@@ -236,7 +253,10 @@ public final class MeerkatEnsemble implements AutoCloseable {
     }
 
     public void heal() {
-        peerProxies.values().forEach(LinkProxy::heal);
+        peerProxies.values().forEach(p -> {
+            p.heal();
+            p.delay(0);
+        });
     }
 
     /** Cuts a server's client address (its clients are disconnected and cannot come back to it). */
@@ -259,7 +279,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             out.write(word.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            s.shutdownOutput();
+            // No half-close: the server answers and closes; reading until then gets the whole answer.
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -337,8 +357,23 @@ public final class MeerkatEnsemble implements AutoCloseable {
         return jvm == null ? "(not running)" : jvm.stderrTail(chars);
     }
 
+    /** Writes every running server's thread dump next to its log, for a failure to be diagnosed. */
+    public void dumpThreads() {
+        for (Map.Entry<Integer, ChildJvm> r : running.entrySet()) {
+            try {
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(r.getValue().pid()), "Thread.print")
+                        .redirectOutput(logDir().resolve("server-" + r.getKey() + "-threads.txt").toFile()).start();
+                p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException ignored) {
+                // diagnostics only
+            }
+        }
+    }
+
     @Override
     public void close() {
+        if (Boolean.getBoolean("meerkat.it.dumpThreads")) dumpThreads();
         for (ChildJvm jvm : running.values()) jvm.close();
         running.clear();
         clientProxies.values().forEach(LinkProxy::close);
