@@ -101,6 +101,7 @@ public final class Node implements AutoCloseable {
     private final Map<Long, SessionOwner> owners = new HashMap<>();
     private final Set<Long> expiring = new HashSet<>();
     private final Set<String> reaping = new HashSet<>();
+    private final List<AppliedListener> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile long lastApplied;
     private volatile boolean leader;
@@ -229,6 +230,24 @@ public final class Node implements AutoCloseable {
         if (sessionId != 0) lastSeen.put(sessionId, System.nanoTime());
     }
 
+    /**
+     * Calls {@code listener} on the tree thread after every command entry applied from now on. For a
+     * consistent start, follow with {@link #readTree}: whatever it reads at zxid Z, the listener sees
+     * every entry after Z.
+     */
+    public void subscribe(AppliedListener listener) {
+        appliedListeners.add(listener);
+    }
+
+    public void unsubscribe(AppliedListener listener) {
+        appliedListeners.remove(listener);
+    }
+
+    /** Runs {@code reader} on the tree thread between two entries; false when the inbox is full (try again). */
+    public boolean readTree(TreeReader reader) {
+        return treeInbox.offer(() -> reader.read(stateMachine.tree(), lastApplied));
+    }
+
     public boolean stats(Completion<NodeStats> done) {
         return treeInbox.offer(() -> done.complete(computeStats(), lastApplied));
     }
@@ -355,6 +374,7 @@ public final class Node implements AutoCloseable {
             Applied applied = stateMachine.apply(e.index(), p);
             lastApplied = e.index();
             for (WatchEvent ev : applied.events()) watches.trigger(ev);
+            for (AppliedListener l : appliedListeners) notifyApplied(l, e.index(), p, applied);
             if (p.command() instanceof Command.ReapNode r) reaping.remove(r.path());
             if (applied.closedSessionId() != 0) {
                 long sid = applied.closedSessionId();
@@ -373,6 +393,15 @@ public final class Node implements AutoCloseable {
             }
         }
         maybeSnapshot();
+    }
+
+    private void notifyApplied(AppliedListener listener, long zxid, Proposal p, Applied applied) {
+        try {
+            listener.applied(zxid, p, applied, stateMachine.tree());
+        } catch (RuntimeException ex) {
+            // A listener's bug must not stop the node from applying the log.
+            LOG.error("applied-entry listener {} failed at zxid 0x{}", listener, Long.toHexString(zxid), ex);
+        }
     }
 
     private void expireSessions(long now) {
