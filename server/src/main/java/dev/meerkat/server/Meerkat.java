@@ -7,6 +7,9 @@ import dev.meerkat.core.node.Node;
 import dev.meerkat.core.node.NodeConfig;
 import dev.meerkat.core.storage.DataDirectory;
 import dev.meerkat.core.storage.SnapshotStore;
+import dev.meerkat.registry.BrokerRegistry;
+import dev.meerkat.registry.RegistryOptions;
+import dev.meerkat.server.config.KafkaViewConfig;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
@@ -41,10 +44,11 @@ public final class Meerkat implements AutoCloseable {
     private final ZkServer zkServer;
     private final PrometheusMeterRegistry meters;
     private final AdminHttpServer adminServer;
+    private final BrokerRegistry kafkaRegistry;
     private final long startNanos;
 
     private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer,
-                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
+                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, BrokerRegistry kafkaRegistry, long startNanos) {
         this.config = config;
         this.vertx = vertx;
         this.dataDirectory = dataDirectory;
@@ -52,6 +56,7 @@ public final class Meerkat implements AutoCloseable {
         this.zkServer = zkServer;
         this.meters = meters;
         this.adminServer = adminServer;
+        this.kafkaRegistry = kafkaRegistry;
         this.startNanos = startNanos;
     }
 
@@ -106,24 +111,35 @@ public final class Meerkat implements AutoCloseable {
                 .withSuperDigest(config.superDigest());
         // One registry for every meter of this server, whoever exposes it.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        BrokerRegistry kafka = config.kafkaView().enabled() ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             AdminHttpServer admin = null;
             if (config.adminEnabled()) {
                 List<HttpRoutes> routes = new ArrayList<>();
+                if (kafka != null) routes.add(kafka::mount);
                 admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            return new Meerkat(config, vertx, dir, node, server, meters, admin, t0);
+            return new Meerkat(config, vertx, dir, node, server, meters, admin, kafka, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             vertx.close();
+            if (kafka != null) kafka.close();
             node.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort()
                     + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /** The Kafka view of the tree (timeline kept in the data directory when there is one). */
+    private static BrokerRegistry startKafkaRegistry(Node node, PrometheusMeterRegistry meters, KafkaViewConfig kafka, DataDirectory dir) {
+        RegistryOptions options = RegistryOptions.defaults()
+                .withProbe(kafka.probeEnabled(), kafka.probeIntervalMs(), kafka.probeTimeoutMs())
+                .withTimeline(RegistryOptions.defaults().timelineCapacity(), dir == null ? null : dir.root().resolve("kafka").resolve("timeline.jsonl"));
+        return BrokerRegistry.start(node, meters, options);
     }
 
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
@@ -148,6 +164,11 @@ public final class Meerkat implements AutoCloseable {
     /** Every meter this server keeps (Micrometer, exposed in the Prometheus format). */
     public PrometheusMeterRegistry meters() {
         return meters;
+    }
+
+    /** The Kafka broker registry, or null when {@code kafka.registry.enabled=false}. */
+    public BrokerRegistry kafkaRegistry() {
+        return kafkaRegistry;
     }
 
     /** The admin HTTP server's port, or -1 when it is not enabled. */
@@ -181,6 +202,7 @@ public final class Meerkat implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             // Closing anyway.
         }
+        if (kafkaRegistry != null) kafkaRegistry.close();
         node.close();
         if (dataDirectory != null) dataDirectory.close();
     }

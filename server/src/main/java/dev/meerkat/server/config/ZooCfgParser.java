@@ -60,6 +60,7 @@ public final class ZooCfgParser {
         boolean adminEnabled = c.adminEnabled();
         String adminAddress = c.adminAddress();
         int adminPort = c.adminPort();
+        KafkaViewConfig kafka = c.kafkaView();
         for (int i = 0; i < lines.size(); i++) {
             String where = name + ":" + (i + 1);
             String line = lines.get(i).trim();
@@ -89,11 +90,15 @@ public final class ZooCfgParser {
                 case "admin.enableServer" -> adminEnabled = bool(where, key, value);
                 case "admin.serverAddress" -> adminAddress = nonEmpty(where, key, value);
                 case "admin.serverPort" -> adminPort = intValue(where, key, value, 0, 65535);
+                case "kafka.registry.enabled" -> kafka = new KafkaViewConfig(bool(where, key, value), kafka.probeEnabled(), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
+                case "kafka.probe.enabled" -> kafka = new KafkaViewConfig(kafka.enabled(), bool(where, key, value), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
+                case "kafka.probe.intervalMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), intValue(where, key, value, 100, Integer.MAX_VALUE), kafka.probeTimeoutMs());
+                case "kafka.probe.timeoutMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), kafka.probeIntervalMs(), intValue(where, key, value, 10, 60_000));
                 default -> warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
             }
         }
         ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort);
+                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, kafka);
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");
