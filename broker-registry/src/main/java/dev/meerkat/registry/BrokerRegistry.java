@@ -77,6 +77,7 @@ public final class BrokerRegistry implements AutoCloseable {
     private final Map<String, ClusterModel> models = new TreeMap<>();
     private boolean initialized;
     private boolean resyncPending;
+    private boolean publishNeeded;
     private long lastZxid;
     private long nextProbeRoundNanos;
 
@@ -177,7 +178,7 @@ public final class BrokerRegistry implements AutoCloseable {
                         dirty.add(c);
                     }
                 }
-                if (!dirty.isEmpty()) publish();
+                if (!dirty.isEmpty() || publishNeeded) publish();
                 long now = System.nanoTime();
                 if (probe != null && initialized && now >= nextProbeRoundNanos) {
                     probe.submit(targets(null));
@@ -240,6 +241,7 @@ public final class BrokerRegistry implements AutoCloseable {
             clusters.values().forEach(ClusterState::settleBaseline);
             dirty.addAll(clusters.keySet());
             initialized = true;
+            publishNeeded = true;
             LOG.info("Kafka view ready at zxid 0x{}: {} cluster(s), {} Kafka znodes", Long.toHexString(image.zxid()),
                     clusters.values().stream().filter(ClusterState::visible).count(), image.znodes().size());
         } else {
@@ -293,6 +295,7 @@ public final class BrokerRegistry implements AutoCloseable {
     }
 
     private void publish() {
+        publishNeeded = false;
         ProbeLookup lookup = probe == null ? ProbeLookup.NONE : probe;
         for (String chroot : dirty) {
             ClusterState c = clusters.get(chroot);

@@ -12,6 +12,8 @@ public final class Timeline {
     private final int capacity;
     private final ArrayDeque<KafkaEvent> events;
     private volatile List<KafkaEvent> published = List.of();
+    /** The newest event pushed out by the bound: a client that saw less than it missed something. */
+    private volatile KafkaEvent lastDropped;
 
     public Timeline(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("timeline capacity must be positive: " + capacity);
@@ -22,7 +24,7 @@ public final class Timeline {
     public void addAll(List<KafkaEvent> batch) {
         if (batch.isEmpty()) return;
         for (KafkaEvent e : batch) {
-            if (events.size() == capacity) events.removeFirst();
+            if (events.size() == capacity) lastDropped = events.removeFirst();
             events.addLast(e);
         }
         published = List.copyOf(events);
@@ -51,7 +53,8 @@ public final class Timeline {
             if (p.get(mid).isAfter(pos[0], (int) pos[1])) hi = mid;
             else lo = mid + 1;
         }
-        boolean truncated = !p.isEmpty() && lo == 0 && p.get(0).isAfter(pos[0], (int) pos[1]) && p.size() == capacity;
+        KafkaEvent dropped = lastDropped;
+        boolean truncated = lo == 0 && dropped != null && dropped.isAfter(pos[0], (int) pos[1]);
         return new After(lo == 0 ? p : new ArrayList<>(p.subList(lo, p.size())), truncated);
     }
 

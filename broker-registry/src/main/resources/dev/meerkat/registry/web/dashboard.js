@@ -158,7 +158,11 @@
   function renderClusterSelect() {
     const sel = $('partition-cluster');
     const chroots = state.clusters.map((c) => c.chroot);
-    if (!chroots.includes(state.selected)) state.selected = chroots[0] || null;
+    if (!chroots.includes(state.selected)) {
+      // Start with the cluster that has the most partitions: the one worth looking at.
+      const biggest = state.clusters.slice().sort((a, b) => b.counts.partitions - a.counts.partitions)[0];
+      state.selected = biggest ? biggest.chroot : null;
+    }
     const current = Array.from(sel.options).map((o) => o.value);
     if (current.join('\n') !== chroots.join('\n')) {
       sel.textContent = '';
@@ -203,7 +207,7 @@
         if (p.addingReplicas.length || p.removingReplicas.length) flags.push(['reassigning', 'warn']);
         if (p.problem) flags.push([p.problem, 'bad']);
         if (onlyProblems && !flags.length) continue;
-        const text = [t.name, p.partition, 'leader ' + p.leader, p.replicas.join(','), p.isr.join(','),
+        const text = [t.name + '-' + p.partition, 'leader ' + p.leader, p.replicas.join(','), p.isr.join(','),
           flags.map((f) => f[0]).join(' ')].join(' ').toLowerCase();
         if (filter && !filter.split(/\s+/).every((w) => text.includes(w))) continue;
         shown++;
