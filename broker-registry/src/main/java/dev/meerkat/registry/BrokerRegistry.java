@@ -125,9 +125,9 @@ public final class BrokerRegistry implements AutoCloseable {
         return options;
     }
 
-    /** The probe's work so far, for its cost: checks done and their total wall time; zeros when it is off. */
+    /** The probe's work so far, for its cost: checks done, their total wall time and CPU time (ns); zeros when it is off. */
     public long[] probeCost() {
-        return probe == null ? new long[]{0, 0} : new long[]{probe.checks(), probe.checkNanos()};
+        return probe == null ? new long[]{0, 0, 0} : new long[]{probe.checks(), probe.checkNanos(), probe.checkCpuNanos()};
     }
 
     /** Called on the registry thread after each publication; must hand off at once (HTTP streams do). */

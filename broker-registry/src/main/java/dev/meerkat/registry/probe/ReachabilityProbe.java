@@ -41,6 +41,8 @@ public final class ReachabilityProbe implements ProbeLookup, AutoCloseable {
     private final Consumer<String> changed;
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong checkNanos = new AtomicLong();
+    private final AtomicLong checkCpuNanos = new AtomicLong();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** @param changed told the chroot whose brokers' reachability changed (from a probe thread) */
     public ReachabilityProbe(int concurrency, int timeoutMs, Consumer<String> changed) {
@@ -85,10 +87,12 @@ public final class ReachabilityProbe implements ProbeLookup, AutoCloseable {
             if (e == null) {
                 result = new ClusterView.Probe(String.join(",", t.endpoints()), false, "none", 0, "no usable endpoint", System.currentTimeMillis());
             } else {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 ApiVersionsCheck.Outcome o = ApiVersionsCheck.check(e.host(), e.port(), e.tls(), timeoutMs);
                 long took = System.nanoTime() - t0;
                 checks.incrementAndGet();
                 checkNanos.addAndGet(took);
+                checkCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                 result = new ClusterView.Probe(e.text(), o.reachable(), o.level(), Math.round(took / 1e4) / 100.0, o.error(), System.currentTimeMillis());
             }
             ClusterView.Probe before = results.put(key, result);
@@ -112,6 +116,11 @@ public final class ReachabilityProbe implements ProbeLookup, AutoCloseable {
 
     public long checkNanos() {
         return checkNanos.get();
+    }
+
+    /** CPU time the checks took on the probe's threads (first ones include kafka-clients' class loading). */
+    public long checkCpuNanos() {
+        return checkCpuNanos.get();
     }
 
     @Override
