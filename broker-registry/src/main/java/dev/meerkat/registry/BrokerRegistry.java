@@ -91,7 +91,7 @@ public final class BrokerRegistry implements AutoCloseable {
         this.feed = new TreeFeed(node, options.feedCapacity(), this::wake);
         this.timeline = new Timeline(options.timelineCapacity());
         this.store = options.timelineFile() == null ? null : new TimelineStore(options.timelineFile(), options.timelineCapacity());
-        this.probe = options.probeEnabled()
+        this.probe = options.probeEnabled() && probeAvailable()
                 ? new ReachabilityProbe(options.probeConcurrency(), options.probeTimeoutMs(), chroot -> {
                     probeChanged.add(chroot);
                     wake();
@@ -100,6 +100,30 @@ public final class BrokerRegistry implements AutoCloseable {
         this.meters = meterRegistry == null ? null : new RegistryMeters(meterRegistry, this::summary);
         this.thread = new Thread(this::run, "meerkat-kafka-registry");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Whether this class path can run the registry (it needs Jackson). An embedding that leaves the
+     * registry's dependencies out checks this and runs without it.
+     */
+    public static boolean available() {
+        return present("com.fasterxml.jackson.databind.ObjectMapper");
+    }
+
+    /** The probe needs kafka-clients; without it the registry runs with the probe off. */
+    private static boolean probeAvailable() {
+        if (present("org.apache.kafka.common.requests.ApiVersionsRequest")) return true;
+        LOG.warn("kafka-clients is not on the class path: the Kafka reachability probe is off");
+        return false;
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, BrokerRegistry.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

@@ -111,7 +111,8 @@ public final class Meerkat implements AutoCloseable {
                 .withSuperDigest(config.superDigest());
         // One registry for every meter of this server, whoever exposes it.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BrokerRegistry kafka = config.kafkaView().enabled() ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
+        BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
+                ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             AdminHttpServer admin = null;

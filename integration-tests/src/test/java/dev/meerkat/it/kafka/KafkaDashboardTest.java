@@ -183,6 +183,9 @@ class KafkaDashboardTest {
         assertThat(status(api + "/api/kafka/clusters/%2Fnowhere/topics")).isEqualTo(404);
         assertThat(status(topicsUrl(MAIN) + "/no-such-topic")).isEqualTo(404);
         assertThat(post(api + "/api/kafka/clusters")).as("read-only").isIn(404, 405);
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy")).as("nothing loaded from elsewhere").hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+        assertThat(page.body()).doesNotContain("http://", "https://").contains("/dashboard/dashboard.js");
 
         // By now every broker was checked a few times (every second): the warm cost of one check.
         List<Double> latencies = new ArrayList<>();
