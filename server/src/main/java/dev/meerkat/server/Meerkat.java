@@ -13,6 +13,9 @@ import dev.meerkat.core.storage.DataDirectory;
 import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.server.config.ConfigException;
 import dev.meerkat.server.config.EnsembleSettings;
+import dev.meerkat.registry.BrokerRegistry;
+import dev.meerkat.registry.RegistryOptions;
+import dev.meerkat.server.config.KafkaViewConfig;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
@@ -48,10 +51,11 @@ public final class Meerkat implements AutoCloseable {
     private final ZkServer zkServer;
     private final PrometheusMeterRegistry meters;
     private final AdminHttpServer adminServer;
+    private final BrokerRegistry kafkaRegistry;
     private final long startNanos;
 
     private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, PeerTransport peers, ZkServer zkServer,
-                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
+                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, BrokerRegistry kafkaRegistry, long startNanos) {
         this.peers = peers;
         this.config = config;
         this.vertx = vertx;
@@ -60,6 +64,7 @@ public final class Meerkat implements AutoCloseable {
         this.zkServer = zkServer;
         this.meters = meters;
         this.adminServer = adminServer;
+        this.kafkaRegistry = kafkaRegistry;
         this.startNanos = startNanos;
     }
 
@@ -138,25 +143,37 @@ public final class Meerkat implements AutoCloseable {
                 .withSuperDigest(config.superDigest());
         // One registry for every meter of this server, whoever exposes it.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
+                ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             AdminHttpServer admin = null;
             if (config.adminEnabled()) {
                 List<HttpRoutes> routes = new ArrayList<>();
+                if (kafka != null) routes.add(kafka::mount);
                 admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            return new Meerkat(config, vertx, dir, node, peers, server, meters, admin, t0);
+            return new Meerkat(config, vertx, dir, node, peers, server, meters, admin, kafka, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             peers.close();
             vertx.close();
+            if (kafka != null) kafka.close();
             node.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen on " + listening
                     + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /** The Kafka view of the tree (timeline kept in the data directory when there is one). */
+    private static BrokerRegistry startKafkaRegistry(Node node, PrometheusMeterRegistry meters, KafkaViewConfig kafka, DataDirectory dir) {
+        RegistryOptions options = RegistryOptions.defaults()
+                .withProbe(kafka.probeEnabled(), kafka.probeIntervalMs(), kafka.probeTimeoutMs())
+                .withTimeline(RegistryOptions.defaults().timelineCapacity(), dir == null ? null : dir.root().resolve("kafka").resolve("timeline.jsonl"));
+        return BrokerRegistry.start(node, meters, options);
     }
 
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
@@ -188,6 +205,11 @@ public final class Meerkat implements AutoCloseable {
         return meters;
     }
 
+    /** The Kafka broker registry, or null when {@code kafka.registry.enabled=false}. */
+    public BrokerRegistry kafkaRegistry() {
+        return kafkaRegistry;
+    }
+
     /** The admin HTTP server's port, or -1 when it is not enabled. */
     public int adminPort() {
         return adminServer == null ? -1 : adminServer.port();
@@ -212,6 +234,7 @@ public final class Meerkat implements AutoCloseable {
         } catch (Exception e) {
             // Closing anyway: the node and the data directory must be released.
         }
+        if (kafkaRegistry != null) kafkaRegistry.close();
         node.close();
         peers.close();
         try {

@@ -62,6 +62,7 @@ final class ApplyLoop implements Runnable {
     private Predicate<Command> proposeInternal;
     private PeerTransport transport = PeerTransport.NONE;
     private List<NodeListener> listeners = List.of();
+    private final List<AppliedListener> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private StateMachine state = new StateMachine();
     private QueryEngine queries = new QueryEngine(state.tree(), watches);
@@ -227,6 +228,7 @@ final class ApplyLoop implements Runnable {
             Applied applied = state.apply(e.index(), p);
             lastApplied = e.index();
             for (WatchEvent ev : applied.events()) watches.trigger(ev);
+            for (AppliedListener l : appliedListeners) notifyApplied(l, e.index(), p, applied);
             Command c = p.command();
             if (c instanceof Command.ReapNode r) reaper.applied(r.path());
             if (c instanceof Command.AttachSession a && applied.result() instanceof OpResult.SessionAttached
@@ -240,6 +242,23 @@ final class ApplyLoop implements Runnable {
         }
         answerReadWaiters();
         snapshots.maybeSnapshot(state, lastAppliedTerm);
+    }
+
+    void subscribe(AppliedListener listener) {
+        appliedListeners.add(listener);
+    }
+
+    void unsubscribe(AppliedListener listener) {
+        appliedListeners.remove(listener);
+    }
+
+    private void notifyApplied(AppliedListener listener, long zxid, Proposal p, Applied applied) {
+        try {
+            listener.applied(zxid, p, applied, state.tree());
+        } catch (RuntimeException ex) {
+            // A listener's bug must not stop the node from applying the log.
+            LOG.error("applied-entry listener {} failed at zxid 0x{}", listener, Long.toHexString(zxid), ex);
+        }
     }
 
     private void sessionEnded(long sid, Proposal p) {
@@ -284,6 +303,13 @@ final class ApplyLoop implements Runnable {
                 Long.toHexString(lastApplied));
         // Watches were set on a state that no longer exists; clients reconnect and replay them.
         for (NodeListener l : listeners) l.stateReplaced();
+        for (AppliedListener l : appliedListeners) {
+            try {
+                l.stateReplaced(state.tree(), lastApplied);
+            } catch (RuntimeException ex) {
+                LOG.error("applied-entry listener {} failed on a state replacement", l, ex);
+            }
+        }
         owners.clear();
     }
 

@@ -291,6 +291,24 @@ public final class Node implements AutoCloseable {
         sessions.touch(sessionId);
     }
 
+    /**
+     * Calls {@code listener} on the tree thread after every command entry applied from now on. For a
+     * consistent start, follow with {@link #readTree}: whatever it reads at zxid Z, the listener sees
+     * every entry after Z.
+     */
+    public void subscribe(AppliedListener listener) {
+        apply.subscribe(listener);
+    }
+
+    public void unsubscribe(AppliedListener listener) {
+        apply.unsubscribe(listener);
+    }
+
+    /** Runs {@code reader} on the tree thread between two entries; false when the inbox is full (try again). */
+    public boolean readTree(TreeReader reader) {
+        return apply.inbox.offer(() -> reader.read(apply.state().tree(), apply.lastApplied()));
+    }
+
     public boolean stats(Completion<NodeStats> done) {
         return apply.inbox.offer(() -> done.complete(computeStats(), apply.lastApplied()));
     }

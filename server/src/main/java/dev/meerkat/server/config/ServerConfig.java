@@ -13,12 +13,13 @@ import java.util.Set;
  * @param adminAddress   admin.serverAddress: where it listens
  * @param adminPort      admin.serverPort (0 = a free port)
  * @param ensemble       the server.N lines and election settings; {@link EnsembleSettings#none()} for a single server
+ * @param kafkaView      the Kafka broker registry and its probe (kafka.registry.*, kafka.probe.*)
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
                            int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
-                           EnsembleSettings ensemble) {
+                           EnsembleSettings ensemble, KafkaViewConfig kafkaView) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
@@ -27,7 +28,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
                 Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000,
-                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none());
+                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults());
     }
 
     public int effectiveMinSessionTimeout() {
@@ -120,6 +121,10 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         });
     }
 
+    public ServerConfig withKafkaView(KafkaViewConfig kafka) {
+        return with(b -> b.kafkaView = kafka);
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private ServerConfig with(java.util.function.Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -146,6 +151,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         String adminAddress;
         int adminPort;
         EnsembleSettings ensemble;
+        KafkaViewConfig kafkaView;
 
         Fields(ServerConfig c) {
             clientPortAddress = c.clientPortAddress;
@@ -166,11 +172,12 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             adminAddress = c.adminAddress;
             adminPort = c.adminPort;
             ensemble = c.ensemble;
+            kafkaView = c.kafkaView;
         }
 
         ServerConfig build() {
             return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
-                    adminEnabled, adminAddress, adminPort, ensemble);
+                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView);
         }
     }
 }

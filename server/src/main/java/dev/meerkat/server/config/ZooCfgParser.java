@@ -62,6 +62,7 @@ public final class ZooCfgParser {
         int adminPort = c.adminPort();
         boolean portGiven = false;
         EnsembleParser ensemble = new EnsembleParser();
+        KafkaViewConfig kafka = c.kafkaView();
         for (int i = 0; i < lines.size(); i++) {
             String where = name + ":" + (i + 1);
             String line = lines.get(i).trim();
@@ -94,6 +95,10 @@ public final class ZooCfgParser {
                 case "admin.enableServer" -> adminEnabled = bool(where, key, value);
                 case "admin.serverAddress" -> adminAddress = nonEmpty(where, key, value);
                 case "admin.serverPort" -> adminPort = intValue(where, key, value, 0, 65535);
+                case "kafka.registry.enabled" -> kafka = new KafkaViewConfig(bool(where, key, value), kafka.probeEnabled(), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
+                case "kafka.probe.enabled" -> kafka = new KafkaViewConfig(kafka.enabled(), bool(where, key, value), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
+                case "kafka.probe.intervalMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), intValue(where, key, value, 100, Integer.MAX_VALUE), kafka.probeTimeoutMs());
+                case "kafka.probe.timeoutMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), kafka.probeIntervalMs(), intValue(where, key, value, 10, 60_000));
                 default -> {
                     if (EnsembleParser.owns(key)) ensemble.take(where, key, value);
                     else warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
@@ -104,7 +109,7 @@ public final class ZooCfgParser {
         // In an ensemble without clientPort, each server may take its client port from its own server.N line.
         if (!portGiven && !ens.servers().isEmpty()) port = -1;
         ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens);
+                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka);
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");

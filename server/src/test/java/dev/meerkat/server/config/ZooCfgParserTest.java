@@ -52,6 +52,18 @@ class ZooCfgParserTest {
     }
 
     @Test
+    void kafkaRegistryAndProbeSettings() {
+        ZooCfgParser parser = new ZooCfgParser(w -> { });
+        assertThat(parser.parse("zoo.cfg", List.of(), null).kafkaView()).isEqualTo(KafkaViewConfig.defaults());
+        ServerConfig c = parser.parse("zoo.cfg", List.of("kafka.probe.enabled=false", "kafka.probe.intervalMs=5000",
+                "kafka.probe.timeoutMs=500"), null);
+        assertThat(c.kafkaView()).isEqualTo(new KafkaViewConfig(true, false, 5000, 500));
+        assertThat(parser.parse("zoo.cfg", List.of("kafka.registry.enabled=false"), null).kafkaView().enabled()).isFalse();
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("kafka.probe.timeoutMs=0"), null))
+                .hasMessageContaining("zoo.cfg:1").hasMessageContaining("kafka.probe.timeoutMs");
+    }
+
+    @Test
     void sessionTimeoutBoundsDefaultToTwoAndTwentyTicks() {
         ServerConfig c = new ZooCfgParser(w -> { }).parse("zoo.cfg", List.of("tickTime=1000"), null);
         assertThat(c.effectiveMinSessionTimeout()).isEqualTo(2000);
