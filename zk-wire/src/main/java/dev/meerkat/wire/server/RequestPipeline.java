@@ -1,0 +1,295 @@
+package dev.meerkat.wire.server;
+
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.command.OpResult;
+import dev.meerkat.core.command.WriteOp;
+import dev.meerkat.core.node.Node;
+import dev.meerkat.core.query.Query;
+import dev.meerkat.wire.jute.JuteOutput;
+import dev.meerkat.wire.proto.ReplyHeader;
+import dev.meerkat.wire.proto.Request;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One connection's requests, from arrival until their replies are written, keeping ZooKeeper's
+ * ordering promises:
+ * <ul>
+ *   <li>replies leave in request order (a client drops the connection on an out-of-order xid);</li>
+ *   <li>a read waits until this session's earlier writes are applied (per-session FIFO): it rides
+ *       on the last write and is answered on the tree thread right after it, while later writes
+ *       flow on;</li>
+ *   <li>a sync (a read barrier through the leader) waits for this session's earlier writes, and
+ *       later reads wait for it.</li>
+ * </ul>
+ * Confined to the connection's event loop, except for the completions, which run on the tree thread.
+ */
+final class RequestPipeline {
+
+    /** What the pipeline needs of its connection. */
+    interface Connection {
+        long sessionId();
+
+        dev.meerkat.core.watch.Watcher watcher();
+
+        /** Writes {@code frames} replies in one buffer (back-pressure is the connection's business). */
+        void write(Buffer replies, int frames);
+
+        /** A reply that ends the connection was written: close once it is out. */
+        void endAfterReplies();
+
+        void pauseReading();
+
+        void maybeResumeReading();
+
+        boolean isClosed();
+    }
+
+    private enum Kind { WRITE, SYNC, READ, LOCAL }
+
+    private static final Object CLOSED = new Object();
+
+    /** One request from arrival until its reply is written. */
+    static final class Slot {
+        final int xid;
+        final Request request;
+        final Kind kind;
+        final Object work;
+        final List<AuthId> ids;
+        final long startNanos = System.nanoTime();
+        Reply reply;
+        long zxid;
+        boolean done;
+        boolean closeAfter;
+        /**
+         * For a write: reads that arrived behind it, answered in its completion on the tree thread.
+         * Holds a List of slots, or {@link #CLOSED} once the write has completed.
+         */
+        final AtomicReference<Object> followers = new AtomicReference<>(List.of());
+
+        private Slot(int xid, Request request, Kind kind, Object work, List<AuthId> ids) {
+            this.xid = xid;
+            this.request = request;
+            this.kind = kind;
+            this.work = work;
+            this.ids = ids;
+        }
+    }
+
+    private final Connection connection;
+    private final Context context;
+    private final Node node;
+    private final ServerMetrics metrics;
+    private final int maxOutstanding;
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final ArrayDeque<Slot> unsubmitted = new ArrayDeque<>();
+    private boolean retryScheduled;
+    private int writesInFlight;
+    /** The session's latest write not yet known complete here; later reads wait on it. */
+    private Slot lastWrite;
+
+    RequestPipeline(Connection connection, Context context, Node node, ServerMetrics metrics, int maxOutstanding) {
+        this.connection = connection;
+        this.context = context;
+        this.node = node;
+        this.metrics = metrics;
+        this.maxOutstanding = maxOutstanding;
+    }
+
+    int queued() {
+        return slots.size();
+    }
+
+    /** Whether there is room to read more requests. */
+    boolean hasRoom() {
+        return slots.size() < maxOutstanding / 2 + 1;
+    }
+
+    // ---- arrivals ----------------------------------------------------------------------------------
+
+    void write(int xid, Request request, WriteOp op, List<AuthId> ids) {
+        enqueue(new Slot(xid, request, op instanceof WriteOp.Sync ? Kind.SYNC : Kind.WRITE, op, ids), null);
+    }
+
+    void closeSession(int xid, Request request, List<AuthId> ids) {
+        Slot slot = new Slot(xid, request, Kind.WRITE, null, ids);
+        slot.closeAfter = true;
+        enqueue(slot, null);
+    }
+
+    void read(int xid, Request request, Query query, List<AuthId> ids) {
+        enqueue(new Slot(xid, request, Kind.READ, query, ids), null);
+    }
+
+    /** A request answered by the connection itself, in its turn; {@code closeAfter} ends the connection after it. */
+    void local(int xid, Request request, Reply reply, List<AuthId> ids, boolean closeAfter) {
+        Slot slot = new Slot(xid, request, Kind.LOCAL, null, ids);
+        slot.closeAfter = closeAfter;
+        enqueue(slot, reply);
+    }
+
+    private void enqueue(Slot slot, Reply localReply) {
+        slots.add(slot);
+        metrics.outstanding.incrementAndGet();
+        if (slot.kind == Kind.LOCAL) {
+            slot.reply = localReply;
+            slot.zxid = node.lastApplied();
+        }
+        unsubmitted.add(slot);
+        if (slots.size() >= maxOutstanding) connection.pauseReading();
+        pump();
+    }
+
+    // ---- submission ----------------------------------------------------------------------------
+
+    /**
+     * Submits waiting requests in order. A read behind one of this session's unapplied writes rides
+     * on that write (answered right after it is applied); writes after it are not held back.
+     */
+    private void pump() {
+        while (!unsubmitted.isEmpty()) {
+            Slot slot = unsubmitted.peek();
+            // A sync's read index must cover this session's earlier writes: it goes once they are applied.
+            if (slot.kind == Kind.SYNC && writesInFlight > 0) return;
+            if (slot.kind == Kind.READ && writesInFlight > 0) {
+                if (lastWrite == null) return; // cannot tell which write to follow: wait for the completions
+                if (attachToLastWrite(slot)) {
+                    unsubmitted.poll();
+                    continue;
+                }
+            }
+            if (!submit(slot)) {
+                // The core's inbox is full: back off briefly rather than queue without bound.
+                if (!retryScheduled) {
+                    retryScheduled = true;
+                    context.owner().setTimer(1, id -> {
+                        retryScheduled = false;
+                        pump();
+                    });
+                }
+                return;
+            }
+            unsubmitted.poll();
+        }
+        flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean attachToLastWrite(Slot read) {
+        Slot write = lastWrite;
+        while (true) {
+            Object current = write.followers.get();
+            // The write is already applied: a plain query now is ordered after it.
+            if (current == CLOSED) return false;
+            List<Slot> next = new ArrayList<>((List<Slot>) current);
+            next.add(read);
+            if (write.followers.compareAndSet(current, List.copyOf(next))) return true;
+        }
+    }
+
+    private boolean submit(Slot slot) {
+        long sessionId = connection.sessionId();
+        switch (slot.kind) {
+            case LOCAL -> {
+                slot.done = true;
+                return true;
+            }
+            case READ -> {
+                return node.query(sessionId, slot.ids, (Query) slot.work, connection.watcher(),
+                        (result, zxid) -> context.runOnContext(v -> complete(slot, ResultTranslator.read(slot.request, result), zxid, false)));
+            }
+            default -> {
+                boolean ok = slot.closeAfter
+                        ? node.closeSession(sessionId, (result, zxid) -> writeApplied(slot, result, zxid))
+                        : node.write(sessionId, slot.ids, (WriteOp) slot.work, (result, zxid) -> writeApplied(slot, result, zxid));
+                if (ok) {
+                    writesInFlight++;
+                    lastWrite = slot;
+                }
+                return ok;
+            }
+        }
+    }
+
+    /** Runs on the tree thread when a write is applied: answers the reads that waited on it, then hops home. */
+    @SuppressWarnings("unchecked")
+    private void writeApplied(Slot write, OpResult result, long zxid) {
+        List<Slot> reads = (List<Slot>) write.followers.getAndSet(CLOSED);
+        Reply writeReply = ResultTranslator.write(write.request, result);
+        if (reads.isEmpty()) {
+            context.runOnContext(v -> complete(write, writeReply, zxid, true));
+            return;
+        }
+        long sessionId = connection.sessionId();
+        Reply[] readReplies = new Reply[reads.size()];
+        for (int i = 0; i < reads.size(); i++) {
+            Slot r = reads.get(i);
+            readReplies[i] = ResultTranslator.read(r.request, node.answerNow(sessionId, r.ids, (Query) r.work, connection.watcher()));
+        }
+        long readZxid = node.lastApplied();
+        context.runOnContext(v -> {
+            for (int i = 0; i < readReplies.length; i++) {
+                Slot r = reads.get(i);
+                r.reply = readReplies[i];
+                r.zxid = readZxid;
+                r.done = true;
+            }
+            complete(write, writeReply, zxid, true);
+        });
+    }
+
+    private void complete(Slot slot, Reply reply, long zxid, boolean write) {
+        slot.reply = reply;
+        slot.zxid = zxid;
+        slot.done = true;
+        if (write) {
+            writesInFlight--;
+            if (lastWrite == slot) lastWrite = null;
+        }
+        if (connection.isClosed()) return;
+        pump();
+    }
+
+    // ---- replies -----------------------------------------------------------------------------
+
+    /** Writes every finished reply at the head, in order, as one buffer. */
+    private void flush() {
+        if (slots.isEmpty() || !slots.peek().done || connection.isClosed()) return;
+        Buffer out = Buffer.buffer();
+        JuteOutput jute = new JuteOutput(256);
+        boolean closeAfter = false;
+        long now = System.nanoTime();
+        int sent = 0;
+        while (!slots.isEmpty() && slots.peek().done) {
+            Slot s = slots.poll();
+            metrics.outstanding.decrementAndGet();
+            jute.reset();
+            int mark = jute.beginFrame();
+            new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
+            if (s.reply.err() == 0 && s.reply.body() != null) s.reply.body().write(jute);
+            jute.endFrame(mark);
+            out.appendBytes(jute.toByteArray());
+            sent++;
+            metrics.recordLatency(now - s.startNanos);
+            closeAfter |= s.closeAfter;
+        }
+        connection.write(out, sent);
+        if (closeAfter) {
+            connection.endAfterReplies();
+            return;
+        }
+        connection.maybeResumeReading();
+    }
+
+    /** The connection is gone: nothing more is answered. */
+    void clear() {
+        metrics.outstanding.addAndGet(-slots.size());
+        slots.clear();
+        unsubmitted.clear();
+    }
+}

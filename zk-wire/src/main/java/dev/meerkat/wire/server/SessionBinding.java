@@ -1,0 +1,134 @@
+package dev.meerkat.wire.server;
+
+import dev.meerkat.core.command.OpResult;
+import dev.meerkat.core.node.Node;
+import dev.meerkat.core.node.SessionOwner;
+import dev.meerkat.core.state.Session;
+import dev.meerkat.wire.jute.JuteException;
+import dev.meerkat.wire.jute.JuteInput;
+import dev.meerkat.wire.proto.ConnectRequest;
+import dev.meerkat.wire.proto.ConnectResponse;
+import io.vertx.core.Context;
+
+import java.security.SecureRandom;
+
+/**
+ * A connection's ConnectRequest, and the session it binds to: a new one, or an existing one
+ * re-attached with its id and password. Refuses a client that has seen a newer state than this
+ * server (it must find a more up-to-date one) and any client while this server has no quorum.
+ * On the connection's event loop; the node answers on its tree thread and we hop back.
+ */
+final class SessionBinding {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What binding needs of its connection. */
+    interface Connection {
+        SessionOwner owner();
+
+        dev.meerkat.core.watch.Watcher watcher();
+
+        void sendConnectResponse(ConnectResponse response);
+
+        /** The session is bound: serve requests. */
+        void established();
+
+        /** ZooKeeper's "expired": a zero timeout was answered; end the connection. */
+        void endExpired();
+
+        void refuse(String reason);
+
+        boolean isClosed();
+    }
+
+    private final Connection connection;
+    private final Context context;
+    private final Node node;
+    private final WireConfig config;
+    private long sessionId;
+    private int timeoutMs;
+    private byte[] password;
+
+    SessionBinding(Connection connection, Context context, Node node, WireConfig config) {
+        this.connection = connection;
+        this.context = context;
+        this.node = node;
+        this.config = config;
+    }
+
+    long sessionId() {
+        return sessionId;
+    }
+
+    int timeoutMs() {
+        return timeoutMs;
+    }
+
+    /** Handles the first frame; false when the connection was refused. */
+    boolean onConnect(byte[] body) {
+        ConnectRequest request;
+        try {
+            request = ConnectRequest.read(new JuteInput(body, 0, body.length, config.maxBuffer()));
+        } catch (JuteException e) {
+            connection.refuse("malformed ConnectRequest: " + e.getMessage());
+            return false;
+        }
+        if (!node.isServing()) {
+            // No quorum here (or not yet): the client tries the next server of its connect string.
+            connection.refuse("this server is not serving: it has no quorum");
+            return false;
+        }
+        long applied = node.lastApplied();
+        if (request.lastZxidSeen() > applied) {
+            // The client has seen a newer state than ours: it must find a more up-to-date server.
+            connection.refuse("client has seen zxid 0x" + Long.toHexString(request.lastZxidSeen()) + ", our last is 0x" + Long.toHexString(applied));
+            return false;
+        }
+        int timeout = config.negotiateTimeout(request.timeOut());
+        boolean accepted;
+        if (request.sessionId() == 0) {
+            byte[] pw = new byte[16];
+            RANDOM.nextBytes(pw);
+            accepted = node.createSession(timeout, pw, connection.owner(), (result, zxid) -> context.runOnContext(v -> onSessionCreated(result)));
+        } else {
+            byte[] pw = request.passwd() == null ? new byte[0] : request.passwd();
+            accepted = node.reattach(request.sessionId(), pw, connection.owner(), (session, zxid) -> context.runOnContext(v -> onReattached(session)));
+        }
+        if (!accepted) connection.refuse("server busy or stopping");
+        return accepted;
+    }
+
+    private void onSessionCreated(OpResult result) {
+        if (result instanceof OpResult.SessionOpened opened) {
+            if (connection.isClosed()) {
+                // The client left while its session was being created; it will expire unused.
+                node.release(opened.sessionId(), connection.owner(), connection.watcher());
+                return;
+            }
+            establish(opened.sessionId(), opened.timeoutMs(), opened.password());
+        } else {
+            connection.refuse("session could not be created: " + result);
+        }
+    }
+
+    private void onReattached(Session session) {
+        if (connection.isClosed()) {
+            if (session != null) node.release(session.id(), connection.owner(), connection.watcher());
+            return;
+        }
+        if (session == null) {
+            // ZooKeeper's way of saying "expired": a zero timeout, then the connection closes.
+            connection.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], false));
+            connection.endExpired();
+            return;
+        }
+        establish(session.id(), session.timeoutMs(), session.password());
+    }
+
+    private void establish(long id, int timeout, byte[] pw) {
+        sessionId = id;
+        timeoutMs = timeout;
+        password = pw;
+        connection.sendConnectResponse(new ConnectResponse(0, timeoutMs, sessionId, password, false));
+        connection.established();
+    }
+}
