@@ -46,6 +46,12 @@ import java.util.function.Consumer;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /**
+     * A deliberately broken sync, answered from the local state without asking the leader, so that
+     * the linearizability checker of the test suite can prove it catches such a server. Never set
+     * it anywhere else: a sync would then promise what it cannot.
+     */
+    private static final boolean UNSAFE_LOCAL_SYNC = Boolean.getBoolean("meerkat.unsafe.localSync");
 
     private final NodeConfig config;
     private final ClusterConfig cluster;
@@ -125,6 +131,7 @@ public final class Node implements AutoCloseable {
     /** Replays what is known committed into the tree, then starts the threads; returns at once. */
     public Node start(PeerTransport peers) {
         long t0 = System.nanoTime();
+        if (UNSAFE_LOCAL_SYNC) LOG.warn("UNSAFE: meerkat.unsafe.localSync is set: sync answers without the leader; not linearizable");
         this.transport = peers;
         loadNewestSnapshot();
         RaftConfig raftConfig = RaftConfig.builder(cluster.myId())
@@ -217,6 +224,9 @@ public final class Node implements AutoCloseable {
 
     /** A client write. A sync is not a write: it becomes a read barrier through the leader (ReadIndex). */
     public boolean write(long sessionId, List<AuthId> authIds, WriteOp op, Completion<OpResult> done) {
+        if (op instanceof WriteOp.Sync s && UNSAFE_LOCAL_SYNC) {
+            return apply.inbox.offer(() -> done.complete(new OpResult.Synced(s.path()), apply.lastApplied()));
+        }
         if (op instanceof WriteOp.Sync s) return readBarrier((result, zxid) -> done.complete(
                 result instanceof OpResult.Error ? result : new OpResult.Synced(s.path()), zxid));
         return submit(new Command.ClientWrite(sessionId, authIds, op), done);

@@ -38,27 +38,33 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** How the ensemble is set up. */
     public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
-                          int snapCount, String heap, List<String> extraConfig) {
+                          int snapCount, String heap, List<String> extraConfig, List<String> jvmArgs) {
         public static Options of(int participants) {
-            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of());
+            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of(), List.of());
         }
 
         public Options withObservers(int n) {
-            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs);
         }
 
         public Options withSnapCount(int n) {
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig, jvmArgs);
         }
 
         public Options withTickTime(int ms) {
-            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs);
         }
 
         public Options withConfig(String... lines) {
             List<String> all = new ArrayList<>(extraConfig);
             all.addAll(List.of(lines));
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all, jvmArgs);
+        }
+
+        public Options withJvmArgs(String... args) {
+            List<String> all = new ArrayList<>(jvmArgs);
+            all.addAll(List.of(args));
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, all);
         }
 
         int size() {
@@ -170,9 +176,10 @@ public final class MeerkatEnsemble implements AutoCloseable {
         if (running.containsKey(id)) throw new IllegalStateException("server " + id + " is running");
         Path cfg = writeConfig(id);
         int n = starts.merge(id, 1, Integer::sum);
-        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(),
-                List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
-                        "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"),
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"));
+        jvmArgs.addAll(options.jvmArgs());
+        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(), jvmArgs,
                 "dev.meerkat.server.Main", List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
         running.put(id, jvm);
     }
