@@ -364,18 +364,21 @@ public final class Node implements AutoCloseable {
     private final java.util.Set<Long> disagreeing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * A peer is configured with a different ensemble. Links to it are refused either way; once a
-     * majority of this server's ensemble disagrees with it, the misconfigured one is this server:
-     * it stops, rather than wait forever in an ensemble that does not exist.
+     * A peer is configured with a different ensemble. Links to it are refused either way. Once the
+     * voters that have not been found to disagree are too few for a quorum of this server's own
+     * configuration, this server can never take part in a working ensemble as configured: it stops,
+     * with the reason, rather than wait forever. (So when one server's list is wrong, that one
+     * stops and the others go on.)
      */
     private void configMismatch(long peer, String theirShape) {
         LOG.error("server {} is configured with the ensemble [{}], this server (server {}) with [{}]: they cannot work together",
                 peer, theirShape, cluster.myId(), cluster.quorumShape());
         disagreeing.add(peer);
-        if (disagreeing.size() >= cluster.membership().quorum()) {
+        long possible = cluster.membership().voters().stream().filter(v -> !disagreeing.contains(v)).count();
+        if (possible < cluster.membership().quorum()) {
             fail("configuration check", new IllegalStateException("the server lists disagree: servers " + disagreeing
                     + " are configured with a different ensemble than this server's [" + cluster.quorumShape()
-                    + "]; fix the server.N lines so that every server lists the same servers"));
+                    + "], so this server can never reach a quorum; fix the server.N lines so that every server lists the same servers"));
         }
     }
 

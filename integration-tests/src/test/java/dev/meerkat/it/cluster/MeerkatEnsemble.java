@@ -38,33 +38,41 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** How the ensemble is set up. */
     public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
-                          int snapCount, String heap, List<String> extraConfig, List<String> jvmArgs) {
+                          int snapCount, String heap, List<String> extraConfig, List<String> jvmArgs,
+                          Map<Integer, List<String>> serverConfig) {
         public static Options of(int participants) {
-            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of(), List.of());
+            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of(), List.of(), Map.of());
+        }
+
+        /** Lines for one server's zoo.cfg only (to misconfigure it, say). */
+        public Options withServerConfig(int id, String... lines) {
+            Map<Integer, List<String>> all = new HashMap<>(serverConfig);
+            all.put(id, List.of(lines));
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, all);
         }
 
         public Options withObservers(int n) {
-            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs);
+            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, serverConfig);
         }
 
         public Options withSnapCount(int n) {
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig, jvmArgs);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig, jvmArgs, serverConfig);
         }
 
         public Options withTickTime(int ms) {
-            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs);
+            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, serverConfig);
         }
 
         public Options withConfig(String... lines) {
             List<String> all = new ArrayList<>(extraConfig);
             all.addAll(List.of(lines));
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all, jvmArgs);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all, jvmArgs, serverConfig);
         }
 
         public Options withJvmArgs(String... args) {
             List<String> all = new ArrayList<>(jvmArgs);
             all.addAll(List.of(args));
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, all);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, all, serverConfig);
         }
 
         int size() {
@@ -104,9 +112,8 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Starts every server and waits until one leads and all serve. */
     public static MeerkatEnsemble start(Options options, Path workDir) throws IOException {
-        MeerkatEnsemble e = new MeerkatEnsemble(options, workDir);
+        MeerkatEnsemble e = launchAll(options, workDir);
         try {
-            for (int i = 1; i <= options.size(); i++) e.launch(i);
             for (int i = 1; i <= options.size(); i++) e.awaitReady(i);
             e.awaitAllServing(Duration.ofSeconds(60));
             return e;
@@ -114,6 +121,28 @@ public final class MeerkatEnsemble implements AutoCloseable {
             e.close();
             throw err;
         }
+    }
+
+    /** Starts every server's process and returns at once (for tests of servers that must not start). */
+    public static MeerkatEnsemble launchAll(Options options, Path workDir) throws IOException {
+        MeerkatEnsemble e = new MeerkatEnsemble(options, workDir);
+        try {
+            for (int i = 1; i <= options.size(); i++) e.launch(i);
+            return e;
+        } catch (RuntimeException | Error err) {
+            e.close();
+            throw err;
+        }
+    }
+
+    /** Waits for a launched server to bind its ports. */
+    public void awaitBound(int id) {
+        awaitReady(id);
+    }
+
+    /** The process of a server, for exit codes and output. */
+    ChildJvm process(int id) {
+        return running.get(id);
     }
 
     public Options options() {
@@ -163,6 +192,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
                 .append("meerkat.electionTicks=").append(options.electionTicks()).append('\n');
         if (isObserver(id)) cfg.append("peerType=observer\n");
         for (String line : options.extraConfig()) cfg.append(line).append('\n');
+        for (String line : options.serverConfig().getOrDefault(id, List.of())) cfg.append(line).append('\n');
         for (int j = 1; j <= options.size(); j++) {
             // Our own line: any free port, printed once bound. Peers: the proxy for that direction.
             int port = j == id ? 0 : peerProxies.get(id + ">" + j).port();
