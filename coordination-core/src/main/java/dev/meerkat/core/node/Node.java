@@ -18,7 +18,10 @@ import dev.meerkat.core.query.QueryResult;
 import dev.meerkat.core.state.Applied;
 import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
-import dev.meerkat.core.tree.Znode;
+import dev.meerkat.core.stats.Inspection;
+import dev.meerkat.core.stats.NodeListener;
+import dev.meerkat.core.stats.StatsPublisher;
+import dev.meerkat.core.stats.TreeStats;
 import dev.meerkat.core.watch.WatchManager;
 import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
@@ -102,6 +105,9 @@ public final class Node implements AutoCloseable {
     private final Set<Long> expiring = new HashSet<>();
     private final Set<String> reaping = new HashSet<>();
 
+    /** Numbers for monitoring, published by the tree thread after each round of work. */
+    private final StatsPublisher published = new StatsPublisher();
+    private volatile NodeListener listener = NodeListener.NONE;
     private volatile long lastApplied;
     private volatile boolean leader;
     private volatile boolean running;
@@ -131,6 +137,7 @@ public final class Node implements AutoCloseable {
     public Node start() {
         long t0 = System.nanoTime();
         loadNewestSnapshot();
+        long loadedNanos = System.nanoTime();
         // A single server is a Raft cluster of one voter: the same log, commit and apply path.
         replicator = new RaftReplicator(config.serverId(), Set.of(config.serverId()), log, raftSnapshots, m -> {
             throw new IllegalStateException("a single-voter cluster has nobody to message: " + m);
@@ -139,6 +146,8 @@ public final class Node implements AutoCloseable {
         applyCommitted(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), lastApplied,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        listener.recovered(loadedNanos - t0, recovered.size(), System.nanoTime() - loadedNanos);
+        published.publish(stateMachine, watches, lastApplied);
         leader = replicator.isLeader();
         running = true;
         treeThread = new Thread(this::runTreeLoop, "meerkat-tree");
@@ -229,8 +238,41 @@ public final class Node implements AutoCloseable {
         if (sessionId != 0) lastSeen.put(sessionId, System.nanoTime());
     }
 
-    public boolean stats(Completion<NodeStats> done) {
-        return treeInbox.offer(() -> done.complete(computeStats(), lastApplied));
+    /** The numbers as of the tree thread's last round of work; any thread, never waits, never walks the tree. */
+    public TreeStats stats() {
+        return published.current();
+    }
+
+    /** Runs a listing on the tree thread (see {@link Inspection}); false when the inbox is full. */
+    public <T> boolean inspect(Inspection<T> inspection, Completion<T> done) {
+        Inspection.Context context = new Inspection.Context() {
+            @Override
+            public StateMachine state() {
+                return stateMachine;
+            }
+
+            @Override
+            public WatchManager watches() {
+                return watches;
+            }
+
+            @Override
+            public long lastAppliedTerm() {
+                return lastAppliedTerm;
+            }
+
+            @Override
+            public Long lastHeardNanos(long sessionId) {
+                return lastSeen.get(sessionId);
+            }
+        };
+        return treeInbox.offer(() -> done.complete(inspection.inspect(context), lastApplied));
+    }
+
+    /** Who hears about recovery, applied batches and snapshots (metrics); set before {@link #start()}. */
+    public Node listener(NodeListener l) {
+        listener = l == null ? NodeListener.NONE : l;
+        return this;
     }
 
     private boolean propose(Command command, Completion<OpResult> done) {
@@ -323,8 +365,10 @@ public final class Node implements AutoCloseable {
         long nextReap = System.nanoTime() + reapNanos;
         try {
             while (running) {
-                for (Runnable r; (r = releases.poll()) != null; ) r.run();
+                int released = 0;
+                for (Runnable r; (r = releases.poll()) != null; released++) r.run();
                 int n = treeInbox.drain(Runnable::run, 4096);
+                if (n + released > 0) published.publish(stateMachine, watches, lastApplied);
                 long now = System.nanoTime();
                 if (now >= nextSessionCheck) {
                     if (leader) expireSessions(now);
@@ -342,6 +386,8 @@ public final class Node implements AutoCloseable {
     }
 
     private void applyCommitted(List<LogEntry> entries) {
+        long oldestStampMs = 0;
+        int applied0 = 0;
         for (LogEntry e : entries) {
             // A snapshot loaded at start may already cover the head of what the log replays.
             if (e.index() <= stateMachine.lastApplied()) continue;
@@ -352,6 +398,7 @@ public final class Node implements AutoCloseable {
                 continue;
             }
             Proposal p = CommandCodec.decode(e.data());
+            if (applied0++ == 0) oldestStampMs = p.time();
             Applied applied = stateMachine.apply(e.index(), p);
             lastApplied = e.index();
             for (WatchEvent ev : applied.events()) watches.trigger(ev);
@@ -372,6 +419,7 @@ public final class Node implements AutoCloseable {
                 if (c != null) c.complete(applied.result(), e.index());
             }
         }
+        if (applied0 > 0) listener.applied(applied0, oldestStampMs);
         maybeSnapshot();
     }
 
@@ -431,13 +479,14 @@ public final class Node implements AutoCloseable {
         if (snapshots == null || snapshotInProgress || lastApplied - lastSnapshotIndex < config.snapCount()) return;
         long t0 = System.nanoTime();
         SnapshotImage image = SnapshotCodec.capture(stateMachine, lastAppliedTerm);
-        long pauseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long pauseNanos = System.nanoTime() - t0;
         snapshotInProgress = true;
         lastSnapshotIndex = image.lastApplied();
-        snapshotWriter.execute(() -> writeSnapshot(image, pauseMs));
+        snapshotWriter.execute(() -> writeSnapshot(image, pauseNanos));
     }
 
-    private void writeSnapshot(SnapshotImage image, long pauseMs) {
+    private void writeSnapshot(SnapshotImage image, long pauseNanos) {
+        long pauseMs = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
         long index = image.lastApplied();
         long t0 = System.nanoTime();
         try (SnapshotWriter writer = snapshots.begin(index, image.lastAppliedTerm())) {
@@ -454,25 +503,16 @@ public final class Node implements AutoCloseable {
                 if (oldest > log.snapshotIndex() && oldest <= log.lastIndex()) log.compact(oldest);
             });
             logInbox.wake();
+            long writeNanos = System.nanoTime() - t0;
+            listener.snapshotWritten(index, file.size(), pauseNanos, writeNanos);
             LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
-                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(writeNanos));
         } catch (Exception e) {
+            listener.snapshotFailed(index);
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
         } finally {
             snapshotInProgress = false;
         }
-    }
-
-    private NodeStats computeStats() {
-        long dataSize = 0;
-        int ephemerals = 0;
-        for (String path : stateMachine.tree().paths()) {
-            Znode z = stateMachine.tree().get(path);
-            dataSize += path.length() + (z.data() == null ? 0 : z.data().length);
-        }
-        for (Session s : stateMachine.sessions().values()) ephemerals += stateMachine.tree().ephemeralsOf(s.id()).size();
-        return new NodeStats(lastApplied, stateMachine.tree().size(), watches.watchCount(), watches.watchedPathCount(),
-                stateMachine.sessions().size(), ephemerals, dataSize, leader, replicator.lastIndex());
     }
 
     private void fail(String where, Throwable t) {
