@@ -25,7 +25,9 @@ import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.proto.WhoAmIResponse;
 import io.vertx.core.Context;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import org.slf4j.Logger;
@@ -113,8 +115,10 @@ final class ClientConnection implements Watcher, SessionOwner {
     private byte[] password;
     /** Replaced, never mutated, so a slot can keep the identities it arrived with. */
     private List<AuthId> authIds;
-    long packetsReceived;
-    long packetsSent;
+    private final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
+    /** This connection asked a four-letter word: it is answered even after the client half-closes. */
+    private boolean fourLetterWord;
+    private boolean awaitingTraceMask;
 
     ClientConnection(ZkServer server, NetSocket socket, Context context) {
         this.server = server;
@@ -129,6 +133,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         parser.handler(this::onRecord);
         parser.exceptionHandler(e -> close("read error: " + e.getMessage()));
         socket.closeHandler(v -> onClosed());
+        if (socket instanceof NetSocketInternal internal) internal.eventHandler(this::onSocketEvent);
         socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", remoteAddress, e.toString()));
     }
 
@@ -140,23 +145,67 @@ final class ClientConnection implements Watcher, SessionOwner {
         return remoteAddress;
     }
 
-    String describe() {
-        return "/" + remoteAddress + ":" + (socket.remoteAddress() == null ? 0 : socket.remoteAddress().port())
-                + "[1](queued=" + slots.size() + ",recved=" + packetsReceived + ",sent=" + packetsSent
-                + ",sid=0x" + Long.toHexString(sessionId) + ")";
+    /** cons's view of this connection; any thread (reads volatile statistics, and the queue's size racily). */
+    ConnectionInfo info() {
+        int port = socket.remoteAddress() == null ? 0 : socket.remoteAddress().port();
+        ConnectionStats s = stats;
+        return new ConnectionInfo(remoteAddress + ":" + port, fourLetterWord ? 0 : 1, slots.size(), s.packetsReceived(),
+                s.packetsSent(), sessionId, s.lastOp(), s.establishedMs(), timeoutMs, s.lastCxid(), s.lastZxid(),
+                s.lastResponseMs(), s.lastLatencyMs(), s.minLatencyMs(), s.avgLatencyMs(), s.maxLatencyMs());
+    }
+
+    /** crst; on this connection's event loop. */
+    void resetStats() {
+        stats.reset();
+    }
+
+    @Override
+    public long sessionId() {
+        return sessionId;
+    }
+
+    /** The client shut its sending side: a four-letter word is still answered; anything else ends, as on ZooKeeper. */
+    private void onSocketEvent(Object event) {
+        if (event instanceof ChannelInputShutdownEvent && (!fourLetterWord || awaitingTraceMask)) close(null);
+    }
+
+    private void answerFourLetterWord(String word) {
+        server.fourLetterWords().answer(word, this::runOnContext, this::endWith);
+    }
+
+    private void endWith(String text) {
+        if (state == State.CLOSED) return;
+        state = State.CLOSING;
+        socket.end(Buffer.buffer(text)).onComplete(v -> close(null));
     }
 
     // ---- framing ------------------------------------------------------------------------
 
     private void onRecord(Buffer record) {
         if (state == State.CLOSED) return;
+        metrics.bytesReceived(record.length());
+        if (awaitingTraceMask) {
+            // stmk: the eight bytes after the word are the new mask.
+            awaitingTraceMask = false;
+            parser.pause();
+            endWith(server.fourLetterWords().setTraceMask(record.getLong(0)));
+            return;
+        }
         if (readingLength) {
             if (firstFrame && state == State.AWAIT_CONNECT) {
                 String word = record.toString(StandardCharsets.US_ASCII);
                 if (FourLetterWords.isCommand(word)) {
                     firstFrame = false;
+                    fourLetterWord = true;
+                    stats.received();
+                    metrics.packetsReceived.increment();
+                    if (word.equals("stmk") && server.fourLetterWords().allowed(word)) {
+                        awaitingTraceMask = true;
+                        parser.fixedSizeMode(8);
+                        return;
+                    }
                     parser.pause();
-                    server.fourLetterWords().answer(word, this, text -> socket.end(Buffer.buffer(text)).onComplete(v -> close(null)));
+                    answerFourLetterWord(word);
                     return;
                 }
             }
@@ -172,7 +221,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         } else {
             readingLength = true;
             parser.fixedSizeMode(4);
-            packetsReceived++;
+            stats.received();
             metrics.packetsReceived.increment();
             onFrame(record.getBytes());
         }
@@ -289,7 +338,12 @@ final class ClientConnection implements Watcher, SessionOwner {
             return;
         }
         switch (header.type()) {
-            case OpCode.PING -> sendHeaderNow(PING_XID, node.lastApplied(), 0);
+            case OpCode.PING -> {
+                long zxid = node.lastApplied();
+                sendHeaderNow(PING_XID, zxid, 0);
+                stats.replied(PING_XID, zxid, OpCode.PING, 0, System.currentTimeMillis());
+                metrics.replied(OpCode.PING, false, 0, 16);
+            }
             case OpCode.AUTH -> onAuth((AuthPacket) request);
             case OpCode.CLOSE_SESSION -> {
                 Slot slot = new Slot(header.xid(), request, Kind.WRITE, null, authIds);
@@ -328,6 +382,7 @@ final class ClientConnection implements Watcher, SessionOwner {
             sendHeaderNow(AUTH_XID, 0, 0);
         } else {
             // As ZooKeeper: AuthFailed, then the connection goes.
+            metrics.authFailed();
             sendHeaderNow(AUTH_XID, 0, ErrorCode.AUTH_FAILED.code());
             state = State.CLOSING;
             socket.end().onComplete(v -> close(null));
@@ -472,6 +527,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         JuteOutput jute = new JuteOutput(256);
         boolean closeAfter = false;
         long now = System.nanoTime();
+        long nowMs = System.currentTimeMillis();
         while (!slots.isEmpty() && slots.peek().done) {
             Slot s = slots.poll();
             metrics.outstanding.decrementAndGet();
@@ -480,10 +536,14 @@ final class ClientConnection implements Watcher, SessionOwner {
             new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
             if (s.reply.err() == 0 && s.reply.body() != null) s.reply.body().write(jute);
             jute.endFrame(mark);
-            out.appendBytes(jute.toByteArray());
-            packetsSent++;
+            byte[] frame = jute.toByteArray();
+            out.appendBytes(frame);
+            stats.sent();
             metrics.packetsSent.increment();
-            metrics.recordLatency(now - s.startNanos);
+            int opcode = s.request == null ? OpCode.ERROR : s.request.opcode();
+            long latencyNanos = now - s.startNanos;
+            stats.replied(s.xid, s.zxid, opcode, latencyNanos / 1_000_000, nowMs);
+            metrics.replied(opcode, s.kind == Kind.WRITE, latencyNanos, frame.length);
             closeAfter |= s.closeAfter;
         }
         send(out);
@@ -500,7 +560,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         int mark = out.beginFrame();
         new ReplyHeader(xid, zxid, err).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }
@@ -544,7 +604,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         new ReplyHeader(NOTIFICATION_XID, event.zxid(), 0).write(out);
         new WatcherEvent(event.type().code(), SYNC_CONNECTED, event.path()).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }
