@@ -10,6 +10,15 @@ import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
+import dev.meerkat.server.ops.AdminCommands;
+import dev.meerkat.server.ops.AdminRoutes;
+import dev.meerkat.server.ops.MeteredLogStore;
+import dev.meerkat.server.ops.MetricsRoutes;
+import dev.meerkat.server.ops.Operations;
+import dev.meerkat.core.stats.QuorumView;
+import dev.meerkat.core.stats.StandaloneQuorum;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.meerkat.wire.server.WireConfig;
@@ -20,6 +29,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +44,7 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class Meerkat implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Meerkat.class);
     private final ServerConfig config;
     private final Vertx vertx;
     private final DataDirectory dataDirectory;
@@ -41,10 +52,13 @@ public final class Meerkat implements AutoCloseable {
     private final ZkServer zkServer;
     private final PrometheusMeterRegistry meters;
     private final AdminHttpServer adminServer;
+    private final AdminHttpServer metricsServer;
+    private final Operations operations;
     private final long startNanos;
 
     private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer,
-                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
+                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, AdminHttpServer metricsServer,
+                    Operations operations, long startNanos) {
         this.config = config;
         this.vertx = vertx;
         this.dataDirectory = dataDirectory;
@@ -52,22 +66,36 @@ public final class Meerkat implements AutoCloseable {
         this.zkServer = zkServer;
         this.meters = meters;
         this.adminServer = adminServer;
+        this.metricsServer = metricsServer;
+        this.operations = operations;
         this.startNanos = startNanos;
     }
 
     /** A single node on a free loopback port, keeping its data in memory: for tests. */
     public static Meerkat embedded() {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null));
+        return start(embeddedConfig(null));
     }
 
     /** A single node on a free loopback port with its data in {@code dataDir}. */
     public static Meerkat embedded(Path dataDir) {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir));
+        return start(embeddedConfig(dataDir));
+    }
+
+    /**
+     * What a test server runs with: a free loopback port, every four-letter word allowed (as
+     * Curator's TestingServer does), and no AdminServer, so that many servers fit on one machine.
+     */
+    public static ServerConfig embeddedConfig(Path dataDir) {
+        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir)
+                .withFourLetterWords(Set.of("*")).withAdminServer(false, "127.0.0.1", 0);
     }
 
     /** Starts a node; returns once it accepts clients. */
     public static Meerkat start(ServerConfig config) {
         long t0 = System.nanoTime();
+        // One registry for every meter of this server, whoever exposes it.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Operations ops = new Operations(config, meters);
         DataDirectory dir = null;
         LogStore log;
         SnapshotStore snapshots = null;
@@ -86,14 +114,18 @@ public final class Meerkat implements AutoCloseable {
         NodeConfig nodeConfig = NodeConfig.defaults().withTickMs(config.tickTime())
                 .withReapIntervalMs(config.containerCheckIntervalMs())
                 .withSnapshots(config.snapCount(), config.snapRetainCount());
+        MeteredLogStore metered = new MeteredLogStore(log, ops.metrics(), config.operations().fsyncWarningThresholdMs());
         Node node;
         try {
-            node = new Node(nodeConfig, log, snapshots).start();
+            node = new Node(nodeConfig, metered, snapshots).listener(ops.metrics()).start();
         } catch (RuntimeException e) {
             log.close();
             if (dir != null) dir.close();
             throw e;
         }
+        // A single node: a cluster of one voter, whose commit index is what its log made durable.
+        QuorumView quorum = new StandaloneQuorum(metered::term, metered::durableIndex);
+        ops.attachNode(node, quorum, dir == null ? null : dir.snapshotDirectory(), dir == null ? null : dir.logDirectory(), metered);
         int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         WireConfig wire = WireConfig.defaults(config.tickTime())
@@ -104,26 +136,56 @@ public final class Meerkat implements AutoCloseable {
                 .withMaxBuffer(config.juteMaxBuffer())
                 .withFourLetterWords(config.fourLetterWords())
                 .withSuperDigest(config.superDigest());
-        // One registry for every meter of this server, whoever exposes it.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String listening = "clients on " + config.clientPortAddress() + ":" + config.clientPort();
         try {
-            ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ZkServer server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops));
+            ops.attachServer(server, vertx);
             AdminHttpServer admin = null;
             if (config.adminEnabled()) {
+                listening = "the AdminServer on " + config.adminAddress() + ":" + config.adminPort();
                 List<HttpRoutes> routes = new ArrayList<>();
-                admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                routes.add(new AdminRoutes(new AdminCommands(ops, vertx), config.operations().adminCommandUrl()));
+                routes.add(new MetricsRoutes(meters, vertx));
+                admin = startAdmin(vertx, config, routes);
             }
-            return new Meerkat(config, vertx, dir, node, server, meters, admin, t0);
+            AdminHttpServer metricsServer = null;
+            if (config.operations().prometheusEnabled()) {
+                listening = "the Prometheus endpoint on " + config.operations().metricsHost() + ":" + config.operations().metricsPort();
+                metricsServer = await(AdminHttpServer.start(vertx, config.operations().metricsHost(), config.operations().metricsPort(),
+                        List.of(new MetricsRoutes(meters, vertx))));
+            }
+            return new Meerkat(config, vertx, dir, node, server, meters, admin, metricsServer, ops, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            ops.stop(vertx);
             vertx.close();
             node.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("could not listen on " + config.clientPortAddress() + ":" + config.clientPort()
-                    + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * The AdminServer, as ZooKeeper has it, on 0.0.0.0:8080 unless configured. When the file asked
+     * for it (any admin.* key) a failure to bind stops the start; with the defaults it is one warning
+     * and the server runs without it, so that a busy port 8080 (another server, a second node on the
+     * same machine) does not keep a node from starting.
+     */
+    private static AdminHttpServer startAdmin(Vertx vertx, ServerConfig config, List<HttpRoutes> routes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return await(AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes));
+        } catch (ExecutionException e) {
+            if (config.operations().adminRequired()) throw e;
+            LOG.warn("AdminServer not started: {}:{} is not free ({}); set admin.serverPort, or admin.enableServer=false",
+                    config.adminAddress(), config.adminPort(), e.getCause().getMessage());
+            return null;
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) throws InterruptedException, ExecutionException, TimeoutException {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
@@ -155,6 +217,16 @@ public final class Meerkat implements AutoCloseable {
         return adminServer == null ? -1 : adminServer.port();
     }
 
+    /** The Prometheus endpoint's port (metricsProvider.httpPort), or -1 when no metrics provider is configured. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    /** The four-letter words', AdminServer's and metrics' view of this server. */
+    public Operations operations() {
+        return operations;
+    }
+
     /** How long {@link #start} took, in milliseconds. */
     public double startMillis(long untilNanos) {
         return (untilNanos - startNanos) / 1e6;
@@ -162,10 +234,13 @@ public final class Meerkat implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (adminServer != null) adminServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Closing anyway.
+        operations.stop(vertx);
+        for (AdminHttpServer http : new AdminHttpServer[]{adminServer, metricsServer}) {
+            try {
+                if (http != null) http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Closing anyway.
+            }
         }
         try {
             zkServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

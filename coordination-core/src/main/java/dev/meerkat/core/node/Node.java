@@ -431,6 +431,7 @@ public final class Node implements AutoCloseable {
                 lastSeen.put(s.id(), now);
             } else if (now - seen > TimeUnit.MILLISECONDS.toNanos(s.timeoutMs()) && expiring.add(s.id())) {
                 LOG.info("session 0x{} expired after {} ms of silence", Long.toHexString(s.id()), s.timeoutMs());
+                listener.sessionExpired(s.id());
                 proposeInternal(new Command.CloseSession(s.id(), true));
             }
         }

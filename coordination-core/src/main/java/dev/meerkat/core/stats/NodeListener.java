@@ -22,4 +22,8 @@ public interface NodeListener {
 
     default void snapshotFailed(long zxid) {
     }
+
+    /** The leader decided that a session expired (ZooKeeper's stale_sessions_expired). */
+    default void sessionExpired(long sessionId) {
+    }
 }

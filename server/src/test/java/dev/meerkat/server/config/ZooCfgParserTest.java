@@ -65,8 +65,8 @@ class ZooCfgParserTest {
         List<String> warnings = new ArrayList<>();
         new ZooCfgParser(warnings::add).parse("zoo.cfg", List.of("initLimit=5", "", "syncLimit=2"), null);
         assertThat(warnings).containsExactly(
-                "zoo.cfg:1: 'initLimit' is not used by Meerkat and is ignored",
-                "zoo.cfg:3: 'syncLimit' is not used by Meerkat and is ignored");
+                "zoo.cfg:1: 'initLimit' is not used by Meerkat and is ignored (an ensemble setting; this server runs as a single node)",
+                "zoo.cfg:3: 'syncLimit' is not used by Meerkat and is ignored (an ensemble setting; this server runs as a single node)");
     }
 
     @Test
@@ -77,8 +77,8 @@ class ZooCfgParserTest {
                 .hasMessage("conf/zoo.cfg:3: clientPort must be a whole number, not 'twenty'");
         assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("clientPort=70000"), null))
                 .hasMessageStartingWith("zoo.cfg:1: clientPort must be between 0 and 65535");
-        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("tickTime 2000"), null))
-                .hasMessage("zoo.cfg:1: expected key=value but found 'tickTime 2000'");
+        assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("tickTime two"), null))
+                .hasMessage("zoo.cfg:1: tickTime must be a whole number, not 'two'");
         assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("superDigest=nocolon"), null))
                 .hasMessageStartingWith("zoo.cfg:1: superDigest");
         assertThatThrownBy(() -> parser.parse("zoo.cfg", List.of("minSessionTimeout=9000", "maxSessionTimeout=4000"), null))

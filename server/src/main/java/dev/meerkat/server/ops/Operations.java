@@ -1,0 +1,227 @@
+package dev.meerkat.server.ops;
+
+import dev.meerkat.core.api.EventType;
+import dev.meerkat.core.node.Node;
+import dev.meerkat.core.stats.QuorumView;
+import dev.meerkat.core.stats.ServerMode;
+import dev.meerkat.core.stats.TreeStats;
+import dev.meerkat.core.watch.TriggerCounts;
+import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.wire.server.ServerFacts;
+import dev.meerkat.wire.server.ServerMetrics;
+import dev.meerkat.wire.server.ZkServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A server's operations surface in one place: the facts the four-letter words and the AdminServer
+ * report (configuration, directories, the full metric set), the ZooKeeper-named and Meerkat-named
+ * meters in the server's Micrometer registry, and the role from the {@link QuorumView}. Everything
+ * it answers comes from published values: counters, volatile snapshots, the last directory look.
+ */
+public final class Operations implements ServerFacts {
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final ZooKeeperMetrics zk;
+    private final MeerkatMetrics metrics;
+    private final long startMs = System.currentTimeMillis();
+    private volatile DirectoryFacts directories = new DirectoryFacts(null, null);
+    private volatile Node node;
+    private volatile QuorumView quorum;
+    private volatile ZkServer server;
+
+    public Operations(ServerConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.zk = new ZooKeeperMetrics(registry);
+        this.metrics = new MeerkatMetrics(registry, zk);
+    }
+
+    /** What the log, the node and the client port report their events to. */
+    public MeerkatMetrics metrics() {
+        return metrics;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Binds the running node (before the client port opens: four-letter words may come at once). */
+    public void attachNode(Node n, QuorumView q, Path snapshotDir, Path logDir, MeteredLogStore log) {
+        node = n;
+        quorum = q;
+        directories = new DirectoryFacts(snapshotDir, logDir);
+        zk.bind("ephemerals_count", () -> (long) stats().ephemeralCount());
+        zk.bind("znode_count", () -> stats().znodeCount() + 1L);
+        zk.bind("global_sessions", () -> (long) stats().sessionCount());
+        zk.bind("watch_count", () -> (long) stats().watchCount());
+        zk.bind("approximate_data_size", () -> stats().approximateDataSize());
+        zk.bind("open_file_descriptor_count", JvmMetrics::openFileDescriptors);
+        zk.bind("max_file_descriptor_count", JvmMetrics::maxFileDescriptors);
+        zk.bind("uptime", () -> System.currentTimeMillis() - startMs);
+        zk.watchSummaries(this::watchSummaries);
+        Gauge.builder("meerkat.raft.term", q, QuorumView::term).description("Raft term").register(registry);
+        Gauge.builder("meerkat.raft.commit.index", q, QuorumView::commitIndex).description("highest log index known committed").register(registry);
+        Gauge.builder("meerkat.last.applied.zxid", n, Node::lastApplied).description("last applied log index (zxid)").register(registry);
+        Gauge.builder("meerkat.apply.lag.entries", this, o -> o.applyLag()).description("committed entries not yet applied").register(registry);
+        if (log != null) {
+            Gauge.builder("meerkat.log.fsync.threshold.exceeded", log, MeteredLogStore::thresholdExceeded)
+                    .description("syncs slower than fsync.warningthresholdms").register(registry);
+        }
+    }
+
+    /** Binds the client port once it listens, and starts what runs in the background. */
+    public void attachServer(ZkServer s, Vertx vertx) {
+        server = s;
+        ServerMetrics m = s.metrics();
+        m.observer(metrics);
+        zk.bind("num_alive_connections", () -> (long) m.connections());
+        zk.bind("avg_latency", m::avgLatencyMs);
+        zk.bind("min_latency", m::minLatencyMs);
+        zk.bind("max_latency", m::maxLatencyMs);
+        zk.bind("outstanding_requests", () -> (long) m.outstanding());
+        zk.bind("packets_sent", m::packetsSent);
+        zk.bind("packets_received", m::packetsReceived);
+        zk.bind("last_client_response_size", m::lastResponseBytes);
+        zk.bind("min_client_response_size", m::minResponseBytes);
+        zk.bind("max_client_response_size", m::maxResponseBytes);
+        zk.bind("auth_failed_count", m::authFailedCount);
+        zk.bind("connection_rejected", m::connectionsRejected);
+        zk.bind("bytes_received_count", m::bytesReceived);
+        zk.bind("unsuccessful_handshake", m::unsuccessfulHandshakes);
+        zk.registerGauges();
+        if (config.operations().metricsExportJvmInfo()) JvmMetrics.bind(registry);
+        directories.start(vertx);
+    }
+
+    public void stop(Vertx vertx) {
+        directories.stop(vertx);
+    }
+
+    public ZkServer server() {
+        return server;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public QuorumView quorum() {
+        return quorum;
+    }
+
+    TreeStats stats() {
+        Node n = node;
+        return n == null ? TreeStats.EMPTY : n.stats();
+    }
+
+    long applyLag() {
+        Node n = node;
+        QuorumView q = quorum;
+        return n == null || q == null ? 0 : Math.max(0, q.commitIndex() - n.lastApplied());
+    }
+
+    DirectoryFacts.Sizes directories() {
+        return directories.current();
+    }
+
+    /** The last snapshot: written by this process, else the newest on disk; zxid -1 when none. */
+    long[] lastSnapshot() {
+        if (metrics.lastSnapshotZxid() >= 0) return new long[]{metrics.lastSnapshotZxid(), metrics.lastSnapshotMs()};
+        DirectoryFacts.Sizes d = directories();
+        return new long[]{d.newestSnapshotZxid(), d.newestSnapshotMs()};
+    }
+
+    long uptimeMs() {
+        return System.currentTimeMillis() - startMs;
+    }
+
+    private Map<String, long[]> watchSummaries() {
+        Map<EventType, TriggerCounts.Summary> t = stats().triggered();
+        Map<String, long[]> out = new HashMap<>();
+        put(out, "node_created_watch_count", t.get(EventType.NODE_CREATED));
+        put(out, "node_deleted_watch_count", t.get(EventType.NODE_DELETED));
+        put(out, "node_changed_watch_count", t.get(EventType.NODE_DATA_CHANGED));
+        put(out, "node_children_watch_count", t.get(EventType.NODE_CHILDREN_CHANGED));
+        return out;
+    }
+
+    private static void put(Map<String, long[]> out, String name, TriggerCounts.Summary s) {
+        if (s != null) out.put(name, new long[]{s.count(), s.sum(), s.min(), s.max()});
+    }
+
+    // ---- ServerFacts ----------------------------------------------------------------------------
+
+    @Override
+    public List<String> conf() {
+        ServerConfig c = config;
+        DirectoryFacts.Sizes d = directories();
+        ZkServer s = server;
+        return List.of(
+                "clientPort=" + (s == null ? c.clientPort() : s.port()),
+                "secureClientPort=-1",
+                "dataDir=" + dir(directories.snapshotDir()),
+                "dataDirSize=" + d.dataDirBytes(),
+                "dataLogDir=" + dir(directories.logDir()),
+                "dataLogSize=" + d.logDirBytes(),
+                "tickTime=" + c.tickTime(),
+                "maxClientCnxns=" + c.maxClientCnxns(),
+                "minSessionTimeout=" + c.effectiveMinSessionTimeout(),
+                "maxSessionTimeout=" + c.effectiveMaxSessionTimeout(),
+                "clientPortListenBacklog=-1",
+                "serverId=" + quorumView().serverId());
+    }
+
+    static String dir(Path p) {
+        return p == null ? "(in memory)" : p.toAbsolutePath().toString();
+    }
+
+    QuorumView quorumView() {
+        QuorumView q = quorum;
+        if (q == null) throw new IllegalStateException("operations asked before the node was attached");
+        return q;
+    }
+
+    @Override
+    public long dataDirSize() {
+        return directories().dataDirBytes();
+    }
+
+    @Override
+    public long logDirSize() {
+        return directories().logDirBytes();
+    }
+
+    @Override
+    public void monitor(BiConsumer<String, Object> out) {
+        zk.dump(out);
+        QuorumView q = quorumView();
+        if (q.mode() == ServerMode.LEADER) {
+            out.accept("learners", (long) q.learners());
+            out.accept("synced_followers", (long) q.syncedFollowers());
+            out.accept("synced_observers", (long) q.syncedObservers());
+            out.accept("pending_syncs", (long) q.pendingSyncs());
+        }
+        if (q.peerState() != null) out.accept("peer_state", q.peerState());
+        // Meerkat's own, after every ZooKeeper key.
+        Node n = node;
+        out.accept("meerkat_raft_term", q.term());
+        out.accept("meerkat_raft_commit_index", q.commitIndex());
+        out.accept("meerkat_last_applied_zxid", n == null ? 0L : n.lastApplied());
+        out.accept("meerkat_apply_lag_entries", applyLag());
+        out.accept("meerkat_tree_digest", stats().digest());
+        long[] snap = lastSnapshot();
+        out.accept("meerkat_last_snapshot_zxid", snap[0]);
+    }
+}
