@@ -103,7 +103,7 @@ public final class AdminCommands {
             return ok("hash", new JsonObject().put("digests", digests));
         });
         get(List.of("initial_configuration", "icfg"), (k, r) -> ok("initial_configuration",
-                new JsonObject().put("initial_configuration", ops.config().operations().initialConfig())));
+                new JsonObject().put("initial_configuration", ops.initialConfig())));
         get(List.of("is_read_only", "isro"), (k, r) -> ok("is_read_only", new JsonObject().put("read_only", false)));
         get(List.of("last_snapshot", "lsnp"), (k, r) -> {
             long[] snap = ops.lastSnapshot();

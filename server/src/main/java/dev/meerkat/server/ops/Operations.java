@@ -143,6 +143,31 @@ public final class Operations implements ServerFacts {
         return new long[]{d.newestSnapshotZxid(), d.newestSnapshotMs()};
     }
 
+    /**
+     * initial_configuration: the configuration file as read, or for a server started from the API the
+     * zoo.cfg that would configure it the same way.
+     */
+    String initialConfig() {
+        String text = config.operations().initialConfig();
+        if (text != null) return text;
+        ServerConfig c = config;
+        StringBuilder sb = new StringBuilder()
+                .append("tickTime=").append(c.tickTime()).append('\n')
+                .append("clientPortAddress=").append(c.clientPortAddress()).append('\n')
+                .append("clientPort=").append(c.clientPort()).append('\n');
+        if (c.dataDir() != null) sb.append("dataDir=").append(c.dataDir()).append('\n');
+        if (c.dataLogDir() != null) sb.append("dataLogDir=").append(c.dataLogDir()).append('\n');
+        sb.append("minSessionTimeout=").append(c.effectiveMinSessionTimeout()).append('\n')
+                .append("maxSessionTimeout=").append(c.effectiveMaxSessionTimeout()).append('\n')
+                .append("maxClientCnxns=").append(c.maxClientCnxns()).append('\n')
+                .append("snapCount=").append(c.snapCount()).append('\n')
+                .append("autopurge.snapRetainCount=").append(c.snapRetainCount()).append('\n')
+                .append("4lw.commands.whitelist=").append(String.join(",", new java.util.TreeSet<>(c.fourLetterWords()))).append('\n')
+                .append("admin.enableServer=").append(c.adminEnabled()).append('\n');
+        if (c.operations().prometheusEnabled()) sb.append("metricsProvider.className=").append(c.operations().metricsProviderClass()).append('\n');
+        return sb.toString();
+    }
+
     long uptimeMs() {
         return System.currentTimeMillis() - startMs;
     }
