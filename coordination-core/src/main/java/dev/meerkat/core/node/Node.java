@@ -272,6 +272,7 @@ public final class Node implements AutoCloseable {
     /** Who hears about recovery, applied batches and snapshots (metrics); set before {@link #start()}. */
     public Node listener(NodeListener l) {
         listener = l == null ? NodeListener.NONE : l;
+        watches.onTrigger(listener::watchesTriggered);
         return this;
     }
 

@@ -23,6 +23,10 @@ public interface NodeListener {
     default void snapshotFailed(long zxid) {
     }
 
+    /** A fired event reached {@code watchers} watchers (tree thread; events nobody watched are not told). */
+    default void watchesTriggered(dev.meerkat.core.api.EventType type, int watchers) {
+    }
+
     /** The leader decided that a session expired (ZooKeeper's stale_sessions_expired). */
     default void sessionExpired(long sessionId) {
     }

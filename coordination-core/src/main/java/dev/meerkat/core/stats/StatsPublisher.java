@@ -17,7 +17,7 @@ public final class StatsPublisher {
     public void publish(StateMachine sm, WatchManager watches, long lastApplied) {
         current = new TreeStats(lastApplied, sm.tree().size(), sm.tree().approximateDataSize(), sm.tree().ephemeralCount(),
                 sm.sessions().size(), watches.watchCount(), watches.dataWatchCount(), watches.dataWatchPathCount(),
-                watches.dataWatcherCount(), sm.tree().digest(), sm.digestLog().entries(), watches.triggered().snapshot(),
+                watches.dataWatcherCount(), sm.tree().digest(), sm.digestLog().entries(),
                 System.nanoTime());
     }
 

@@ -1,10 +1,6 @@
 package dev.meerkat.core.stats;
 
-import dev.meerkat.core.api.EventType;
-import dev.meerkat.core.watch.TriggerCounts;
-
 import java.util.List;
-import java.util.Map;
 
 /**
  * The node's numbers as of its last published moment: what the four-letter words, the AdminServer
@@ -22,13 +18,11 @@ import java.util.Map;
  * @param dataWatchers         connections in the data table (wchs "N connections")
  * @param digest               the tree digest at lastZxid
  * @param digestLog            digests every 128 zxids, oldest first (the hash word)
- * @param triggered            watchers reached per event type
  * @param publishedNanos       System.nanoTime() when published
  */
 public record TreeStats(long lastZxid, int znodeCount, long approximateDataSize, int ephemeralCount, int sessionCount,
                         int watchCount, int dataWatches, int dataWatchPaths, int dataWatchers, long digest,
-                        List<DigestLog.ZxidDigest> digestLog, Map<EventType, TriggerCounts.Summary> triggered,
-                        long publishedNanos) {
+                        List<DigestLog.ZxidDigest> digestLog, long publishedNanos) {
 
-    public static final TreeStats EMPTY = new TreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Map.of(), 0);
+    public static final TreeStats EMPTY = new TreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
 }

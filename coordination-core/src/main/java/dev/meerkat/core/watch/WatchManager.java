@@ -43,7 +43,7 @@ public final class WatchManager {
     private int childPairs;
     private int dataPaths;
     private int dataWatchers;
-    private final TriggerCounts triggered = new TriggerCounts();
+    private java.util.function.ObjIntConsumer<EventType> onTrigger = (type, watchers) -> { };
 
     public WatchManager() {
         for (WatchKind k : WatchKind.values()) tables.put(k, new HashMap<>());
@@ -93,9 +93,9 @@ public final class WatchManager {
         return dataWatchers;
     }
 
-    /** How many watchers each kind of event reached, since the last reset. */
-    public TriggerCounts triggered() {
-        return triggered;
+    /** Who hears how many watchers each fired event reached (ZooKeeper's node_*_watch_count metrics). */
+    public void onTrigger(java.util.function.ObjIntConsumer<EventType> listener) {
+        onTrigger = listener;
     }
 
     /**
@@ -145,7 +145,7 @@ public final class WatchManager {
             }
         }
         // As ZooKeeper: an event nobody watched is not counted.
-        if (!targets.isEmpty()) triggered.record(event.type(), targets.size());
+        if (!targets.isEmpty()) onTrigger.accept(event.type(), targets.size());
         for (Watcher w : targets) w.process(event);
     }
 

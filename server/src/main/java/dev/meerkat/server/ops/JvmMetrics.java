@@ -65,6 +65,8 @@ final class JvmMetrics {
         gauge(r, "jvm_threads_current", Tags.empty(), threads, ThreadMXBean::getThreadCount);
         gauge(r, "jvm_threads_daemon", Tags.empty(), threads, ThreadMXBean::getDaemonThreadCount);
         gauge(r, "jvm_threads_peak", Tags.empty(), threads, ThreadMXBean::getPeakThreadCount);
+        gauge(r, "jvm_threads_deadlocked", Tags.empty(), threads, t -> length(t.findDeadlockedThreads()));
+        gauge(r, "jvm_threads_deadlocked_monitor", Tags.empty(), threads, t -> length(t.findMonitorDeadlockedThreads()));
         FunctionCounter.builder("jvm_threads_started", threads, ThreadMXBean::getTotalStartedThreadCount)
                 .description("jvm_threads_started").register(r);
         for (Thread.State state : Thread.State.values()) {
@@ -105,6 +107,10 @@ final class JvmMetrics {
 
     private static <T> void gauge(MeterRegistry r, String name, Tags tags, T obj, ToDoubleFunction<T> f) {
         Gauge.builder(name, obj, f).tags(tags).description(name).strongReference(true).register(r);
+    }
+
+    private static double length(long[] ids) {
+        return ids == null ? 0 : ids.length;
     }
 
     private static double count(ThreadMXBean threads, Thread.State state) {

@@ -1,5 +1,6 @@
 package dev.meerkat.server.ops;
 
+import dev.meerkat.core.api.EventType;
 import dev.meerkat.core.stats.NodeListener;
 import dev.meerkat.wire.server.OpNames;
 import dev.meerkat.wire.server.RequestObserver;
@@ -99,6 +100,18 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
     @Override
     public void snapshotFailed(long zxid) {
         snapErrors.increment();
+    }
+
+    @Override
+    public void watchesTriggered(EventType type, int watchers) {
+        String name = switch (type) {
+            case NODE_CREATED -> "node_created_watch_count";
+            case NODE_DELETED -> "node_deleted_watch_count";
+            case NODE_DATA_CHANGED -> "node_changed_watch_count";
+            case NODE_CHILDREN_CHANGED -> "node_children_watch_count";
+            default -> null;
+        };
+        if (name != null) zk.summary(name).record(watchers);
     }
 
     @Override

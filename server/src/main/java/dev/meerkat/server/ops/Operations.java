@@ -1,11 +1,9 @@
 package dev.meerkat.server.ops;
 
-import dev.meerkat.core.api.EventType;
 import dev.meerkat.core.node.Node;
 import dev.meerkat.core.stats.QuorumView;
 import dev.meerkat.core.stats.ServerMode;
 import dev.meerkat.core.stats.TreeStats;
-import dev.meerkat.core.watch.TriggerCounts;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.wire.server.ServerFacts;
 import dev.meerkat.wire.server.ServerMetrics;
@@ -15,9 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -70,7 +66,6 @@ public final class Operations implements ServerFacts {
         zk.bind("open_file_descriptor_count", JvmMetrics::openFileDescriptors);
         zk.bind("max_file_descriptor_count", JvmMetrics::maxFileDescriptors);
         zk.bind("uptime", () -> System.currentTimeMillis() - startMs);
-        zk.watchSummaries(this::watchSummaries);
         Gauge.builder("meerkat.raft.term", q, QuorumView::term).description("Raft term").register(registry);
         Gauge.builder("meerkat.raft.commit.index", q, QuorumView::commitIndex).description("highest log index known committed").register(registry);
         Gauge.builder("meerkat.last.applied.zxid", n, Node::lastApplied).description("last applied log index (zxid)").register(registry);
@@ -172,20 +167,6 @@ public final class Operations implements ServerFacts {
         return System.currentTimeMillis() - startMs;
     }
 
-    private Map<String, long[]> watchSummaries() {
-        Map<EventType, TriggerCounts.Summary> t = stats().triggered();
-        Map<String, long[]> out = new HashMap<>();
-        put(out, "node_created_watch_count", t.get(EventType.NODE_CREATED));
-        put(out, "node_deleted_watch_count", t.get(EventType.NODE_DELETED));
-        put(out, "node_changed_watch_count", t.get(EventType.NODE_DATA_CHANGED));
-        put(out, "node_children_watch_count", t.get(EventType.NODE_CHILDREN_CHANGED));
-        return out;
-    }
-
-    private static void put(Map<String, long[]> out, String name, TriggerCounts.Summary s) {
-        if (s != null) out.put(name, new long[]{s.count(), s.sum(), s.min(), s.max()});
-    }
-
     // ---- ServerFacts ----------------------------------------------------------------------------
 
     @Override
@@ -230,6 +211,11 @@ public final class Operations implements ServerFacts {
 
     @Override
     public void monitor(BiConsumer<String, Object> out) {
+        if (config.operations().prometheusEnabled()) {
+            // As ZooKeeper with its Prometheus provider: mntr prints the provider's samples.
+            PrometheusMonitor.dump(registry, out);
+            return;
+        }
         zk.dump(out);
         QuorumView q = quorumView();
         if (q.mode() == ServerMode.LEADER) {

@@ -47,19 +47,16 @@ final class ZooKeeperMetrics {
             sync_processor_request_queued tls_handshake_exceeded revalidate_count""");
     /** Summaries with avg/min/max/cnt/sum. */
     static final List<String> BASIC_SUMMARIES = words("""
-            socket_closing_time proposal_process_time leader_unavailable_time session_queues_drained
-            write_commit_proc_req_queued connection_token_deficit read_commit_proc_req_queued startup_txns_load_time
-            sync_processor_queue_size follower_sync_time prep_processor_queue_size fsynctime inflight_snap_count
+            socket_closing_time proposal_process_time leader_unavailable_time node_created_watch_count session_queues_drained
+            write_commit_proc_req_queued connection_token_deficit read_commit_proc_req_queued node_deleted_watch_count
+            startup_txns_load_time sync_processor_queue_size follower_sync_time prep_processor_queue_size fsynctime inflight_snap_count
             reads_issued_from_session_queue restore_time learner_request_processor_queue_size snapshottime unavailable_time
             startup_txns_loaded reads_after_write_in_session_queue requests_in_session_queue write_commit_proc_issued
             prep_process_time pending_session_queue_size time_waiting_empty_pool_in_commit_processor_read_ms
             commit_process_time dbinittime inflight_diff_count netty_queued_buffer_capacity election_time
-            commit_commit_proc_req_queued sync_processor_batch_size write_batch_time_in_commit_processor
-            read_commit_proc_issued concurrent_request_processing_in_commit_processor observer_sync_time sync_process_time
-            startup_snap_load_time""");
-    /** Counts of watchers each event reached: summaries in ZooKeeper, kept by the tree thread here. */
-    static final List<String> WATCH_SUMMARIES = words("""
-            node_created_watch_count node_deleted_watch_count node_children_watch_count node_changed_watch_count""");
+            commit_commit_proc_req_queued sync_processor_batch_size node_children_watch_count write_batch_time_in_commit_processor
+            read_commit_proc_issued concurrent_request_processing_in_commit_processor observer_sync_time node_changed_watch_count
+            sync_process_time startup_snap_load_time""");
     /** Summaries with percentiles too. */
     static final List<String> ADVANCED_SUMMARIES = words("""
             prep_processor_queue_time_ms jvm_pause_time_ms close_session_prep_time read_commitproc_time_ms updatelatency
@@ -83,7 +80,6 @@ final class ZooKeeperMetrics {
     private final Map<String, ZkSummary> summaries = new LinkedHashMap<>();
     private final Map<String, LongAdder> owned = new LinkedHashMap<>();
     private final MeterRegistry registry;
-    private Supplier<Map<String, long[]>> watchSummaries = Map::of;
 
     ZooKeeperMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -113,23 +109,9 @@ final class ZooKeeperMetrics {
         return s;
     }
 
-    /** The watch-count summaries: name to {count, sum, min, max}, as the tree thread last published them. */
-    void watchSummaries(Supplier<Map<String, long[]>> source) {
-        watchSummaries = source;
-    }
-
     /** Registers every gauge and counter with Prometheus under ZooKeeper's name (summaries register themselves). */
     void registerGauges() {
         values.forEach((name, source) -> Gauge.builder(name, () -> source.get().doubleValue()).description(name).strongReference(true).register(registry));
-        for (String name : WATCH_SUMMARIES) {
-            Gauge.builder(name + "_count", () -> watch(name)[0]).description(name).strongReference(true).register(registry);
-            Gauge.builder(name + "_sum", () -> watch(name)[1]).description(name).strongReference(true).register(registry);
-        }
-    }
-
-    private long[] watch(String name) {
-        long[] v = watchSummaries.get().get(name);
-        return v == null ? new long[4] : v;
     }
 
     /** srst: ZooKeeper's ServerMetrics.resetAll (the client port's counters reset themselves). */
@@ -142,14 +124,6 @@ final class ZooKeeperMetrics {
     void dump(BiConsumer<String, Object> out) {
         values.forEach((name, source) -> out.accept(name, source.get()));
         for (ZkSummary s : summaries.values()) s.dump(out);
-        for (String name : WATCH_SUMMARIES) {
-            long[] v = watch(name);
-            out.accept("avg_" + name, v[0] == 0 ? 0.0 : v[1] / (double) v[0]);
-            out.accept("min_" + name, v[2]);
-            out.accept("max_" + name, v[3]);
-            out.accept("cnt_" + name, v[0]);
-            out.accept("sum_" + name, v[1]);
-        }
     }
 
     private static List<String> words(String text) {
