@@ -151,7 +151,7 @@ public final class Meerkat implements AutoCloseable {
             AdminHttpServer metricsServer = null;
             if (config.operations().prometheusEnabled()) {
                 listening = "the Prometheus endpoint on " + config.operations().metricsHost() + ":" + config.operations().metricsPort();
-                metricsServer = await(AdminHttpServer.start(vertx, config.operations().metricsHost(), config.operations().metricsPort(),
+                metricsServer = await(AdminHttpServer.start(vertx, "Prometheus metrics", config.operations().metricsHost(), config.operations().metricsPort(),
                         List.of(new MetricsRoutes(meters, vertx))));
             }
             return new Meerkat(config, vertx, dir, node, server, meters, admin, metricsServer, ops, t0);
