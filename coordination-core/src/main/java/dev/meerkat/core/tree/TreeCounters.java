@@ -63,7 +63,7 @@ final class TreeCounters {
         return path.length() + (node.data == null ? 0 : node.data.length);
     }
 
-    private static long nodeDigest(String path, Znode node) {
+    static long nodeDigest(String path, Znode node) {
         if (path.startsWith("/zookeeper/")) return 0;
         ByteBuffer stat = ByteBuffer.allocate(60);
         stat.putLong(node.czxid).putLong(node.mzxid).putLong(node.pzxid).putLong(node.ctime).putLong(node.mtime)

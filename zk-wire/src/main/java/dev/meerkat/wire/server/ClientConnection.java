@@ -248,6 +248,7 @@ final class ClientConnection implements Watcher, SessionOwner {
         try {
             request = ConnectRequest.read(new JuteInput(body, 0, body.length, config.maxBuffer()));
         } catch (JuteException e) {
+            metrics.handshakeFailed();
             close("malformed ConnectRequest: " + e.getMessage());
             return;
         }
