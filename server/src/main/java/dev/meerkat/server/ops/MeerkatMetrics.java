@@ -33,6 +33,8 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
     private final LongAdder sessionsExpired;
     private final LongAdder responseBytes;
     private final ConcurrentHashMap<Integer, Timer> perOpcode = new ConcurrentHashMap<>();
+    /** Until start-up replay is over, applied entries carry old stamps: they say nothing about delay. */
+    private volatile boolean recovering = true;
     private volatile long lastSnapshotZxid = -1;
     private volatile long lastSnapshotMs = -1;
 
@@ -78,10 +80,12 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
         zk.summary("startup_txns_loaded").record(entries);
         zk.summary("startup_txns_load_time").record(TimeUnit.NANOSECONDS.toMillis(replayNanos));
         zk.summary("dbinittime").record(TimeUnit.NANOSECONDS.toMillis(snapshotLoadNanos + replayNanos));
+        recovering = false;
     }
 
     @Override
     public void applied(int entries, long oldestStampMs) {
+        if (recovering) return;
         long delayMs = Math.max(0, System.currentTimeMillis() - oldestStampMs);
         applyDelay.record(delayMs, TimeUnit.MILLISECONDS);
         zk.summary("local_write_committed_time_ms").record(delayMs);
