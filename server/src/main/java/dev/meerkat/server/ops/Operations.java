@@ -96,7 +96,9 @@ public final class Operations implements ServerFacts {
         zk.bind("bytes_received_count", m::bytesReceived);
         zk.bind("unsuccessful_handshake", m::unsuccessfulHandshakes);
         zk.registerGauges();
-        if (config.operations().metricsExportJvmInfo()) JvmMetrics.bind(registry);
+        // The JVM's meters matter only where /metrics is served; an embedded test server starts without them.
+        boolean exposed = config.adminEnabled() || config.operations().prometheusEnabled();
+        if (exposed && config.operations().metricsExportJvmInfo()) JvmMetrics.bind(registry);
         directories.start(vertx);
     }
 
