@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
-@Command(name = "meerkat", mixinStandardHelpOptions = true, version = "Meerkat 0.1.0 (ZooKeeper 3.9 protocol)",
+@Command(name = "meerkat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -50,6 +50,10 @@ public final class Main implements Callable<Integer> {
         } catch (DataDirectoryException | IllegalStateException e) {
             System.err.println("meerkat: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // Anything else that stops a start is still one line, with what the exception says.
+            System.err.println("meerkat: could not start: " + e);
+            return 1;
         }
         // A server that can no longer do its job stops serving and exits, so that clients and
         // supervisors see it gone rather than talk to a zombie.
@@ -70,6 +74,15 @@ public final class Main implements Callable<Integer> {
         }, "meerkat-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --version: Meerkat's version and the ZooKeeper release whose protocol and operations it matches. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"Meerkat " + dev.meerkat.wire.server.Versions.MEERKAT
+                    + " (ZooKeeper " + dev.meerkat.wire.server.Versions.ZOOKEEPER + " protocol)"};
+        }
     }
 
     public static void main(String[] args) {

@@ -18,7 +18,10 @@ import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
-import dev.meerkat.core.tree.Znode;
+import dev.meerkat.core.stats.Inspection;
+import dev.meerkat.core.stats.NodeListener;
+import dev.meerkat.core.stats.TreeStats;
+import dev.meerkat.core.watch.WatchManager;
 import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +63,7 @@ public final class Node implements AutoCloseable {
     private final NodeSnapshots raftSnapshots;
     private final PendingRequests pending = new PendingRequests();
     private final SessionTracker sessions = new SessionTracker();
-    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ServingListener> listeners = new CopyOnWriteArrayList<>();
     private final ApplyLoop apply;
     private final SnapshotTaker snapshots;
     private LogDriver driver;
@@ -70,6 +73,7 @@ public final class Node implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private final List<Consumer<Throwable>> failureHandlers = new CopyOnWriteArrayList<>();
+    private volatile NodeListener metrics = NodeListener.NONE;
 
     public Node(NodeConfig config, LogStore log) {
         this(config, log, null);
@@ -134,6 +138,7 @@ public final class Node implements AutoCloseable {
         if (UNSAFE_LOCAL_SYNC) LOG.warn("UNSAFE: meerkat.unsafe.localSync is set: sync answers without the leader; not linearizable");
         this.transport = peers;
         loadNewestSnapshot();
+        long loadedNanos = System.nanoTime();
         RaftConfig raftConfig = RaftConfig.builder(cluster.myId())
                 .voters(cluster.membership().voters()).learners(cluster.membership().learners())
                 .electionTick(config.electionTicks()).heartbeatTick(1).preVote(true).checkQuorum(true).build();
@@ -145,6 +150,8 @@ public final class Node implements AutoCloseable {
         apply.applyRecovered(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), apply.lastApplied(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        metrics.recovered(loadedNanos - t0, recovered.size(), System.nanoTime() - loadedNanos);
+        apply.publishStats();
         running = true;
         treeThread = new Thread(guarded("tree thread", apply), "meerkat-tree");
         logThread = new Thread(guarded("log thread", driver), "meerkat-log");
@@ -198,7 +205,7 @@ public final class Node implements AutoCloseable {
         return isRunning() && status().serving();
     }
 
-    public void addListener(NodeListener listener) {
+    public void addListener(ServingListener listener) {
         listeners.add(listener);
     }
 
@@ -319,8 +326,44 @@ public final class Node implements AutoCloseable {
         return apply.inbox.offer(() -> reader.read(apply.state().tree(), apply.lastApplied()));
     }
 
-    public boolean stats(Completion<NodeStats> done) {
-        return apply.inbox.offer(() -> done.complete(computeStats(), apply.lastApplied()));
+    /** The numbers as of the tree thread's last round of work; any thread, never waits, never walks the tree. */
+    public TreeStats stats() {
+        return apply.stats();
+    }
+
+    /** Runs a listing on the tree thread (see {@link Inspection}); false when the inbox is full. */
+    public <T> boolean inspect(Inspection<T> inspection, Completion<T> done) {
+        Inspection.Context context = new Inspection.Context() {
+            @Override
+            public StateMachine state() {
+                return apply.state();
+            }
+
+            @Override
+            public WatchManager watches() {
+                return apply.watches();
+            }
+
+            @Override
+            public long lastAppliedTerm() {
+                return apply.lastAppliedTerm();
+            }
+
+            @Override
+            public Long lastHeardNanos(long sessionId) {
+                return sessions.lastHeardNanos(sessionId);
+            }
+        };
+        return apply.inbox.offer(() -> done.complete(inspection.inspect(context), apply.lastApplied()));
+    }
+
+    /** Who hears about recovery, applied batches and snapshots (metrics); set before {@link #start()}. */
+    public Node listener(NodeListener l) {
+        NodeListener metrics = l == null ? NodeListener.NONE : l;
+        this.metrics = metrics;
+        apply.metrics(metrics);
+        snapshots.metrics(metrics);
+        return this;
     }
 
     private boolean submit(Command command, Completion<OpResult> done) {
@@ -351,7 +394,7 @@ public final class Node implements AutoCloseable {
     // ---- events ----------------------------------------------------------------------------------
 
     private void servingChanged(boolean serving) {
-        for (NodeListener l : listeners) l.servingChanged(serving);
+        for (ServingListener l : listeners) l.servingChanged(serving);
     }
 
     /** Log thread: a snapshot from the leader is durable; the state follows on the tree thread. */
@@ -402,19 +445,6 @@ public final class Node implements AutoCloseable {
             LOG.info("the log ends before snapshot {} (or disagrees with it): restarting the log after the snapshot", file);
             log.resetToSnapshot(file.index(), file.term());
         }
-    }
-
-    private NodeStats computeStats() {
-        StateMachine sm = apply.state();
-        long dataSize = 0;
-        int ephemerals = 0;
-        for (String path : sm.tree().paths()) {
-            Znode z = sm.tree().get(path);
-            dataSize += path.length() + (z.data() == null ? 0 : z.data().length);
-        }
-        for (Session s : sm.sessions().values()) ephemerals += sm.tree().ephemeralsOf(s.id()).size();
-        return new NodeStats(apply.lastApplied(), sm.tree().size(), apply.watches().watchCount(), apply.watches().watchedPathCount(),
-                sm.sessions().size(), ephemerals, dataSize, isLeader(), status().lastIndex());
     }
 
     // ---- stopping --------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ public final class Znode {
     final long ephemeralOwner;
     long pzxid;
     private Set<String> children;
+    /** This node's term in the tree digest, kept by {@link TreeCounters}. */
+    long digest;
 
     Znode(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
         this.data = data;

@@ -8,4 +8,9 @@ import dev.meerkat.core.api.WatchEvent;
  */
 public interface Watcher {
     void process(WatchEvent event);
+
+    /** The session this watcher belongs to, for listings (wchc, wchp); 0 when it has none. */
+    default long sessionId() {
+        return 0;
+    }
 }

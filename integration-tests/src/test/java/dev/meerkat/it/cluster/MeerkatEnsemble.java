@@ -187,6 +187,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
                 .append("clientPortAddress=127.0.0.1\n")
                 .append("4lw.commands.whitelist=*\n")
+                .append("admin.enableServer=false\n")
                 .append("snapCount=").append(options.snapCount()).append('\n')
                 .append("meerkat.raftTickMs=").append(options.raftTickMs()).append('\n')
                 .append("meerkat.electionTicks=").append(options.electionTicks()).append('\n');
@@ -375,7 +376,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
     public Map<Integer, Long> lastZxids() {
         Map<Integer, Long> out = new TreeMap<>();
         for (int id : running.keySet()) {
-            String v = mntr(id, "zk_last_zxid");
+            String v = mntr(id, "zk_meerkat_last_applied_zxid");
             if (v != null) out.put(id, Long.parseLong(v.trim()));
         }
         return out;

@@ -18,7 +18,9 @@ import dev.meerkat.wire.proto.SetSASLResponse;
 import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import io.vertx.core.Context;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +59,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     private State state = State.AWAIT_CONNECT;
     private boolean paused;
-    long packetsReceived;
-    long packetsSent;
+    private final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
     ClientConnection(ZkServer server, NetSocket socket, Context context) {
         this.server = server;
@@ -71,8 +72,39 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         this.identities = new Identities(remoteAddress, config.superDigest());
         this.binding = new SessionBinding(this, context, node, config);
         this.pipeline = new RequestPipeline(this, context, node, metrics, config.maxOutstanding());
-        this.frames = new FrameReader(socket, config.maxBuffer(), this::onFrame, this::onFourLetterWord, this::close);
+        this.frames = new FrameReader(socket, config.maxBuffer(), new FrameReader.Sink() {
+            @Override
+            public void frame(byte[] body) {
+                onFrame(body);
+            }
+
+            @Override
+            public void fourLetterWord(String word) {
+                server.fourLetterWords().answer(word, ClientConnection.this::runOnContext, ClientConnection.this::endWith);
+            }
+
+            @Override
+            public boolean wantsTraceMask(String word) {
+                return word.equals("stmk") && server.fourLetterWords().allowed(word);
+            }
+
+            @Override
+            public void traceMask(long mask) {
+                endWith(server.fourLetterWords().setTraceMask(mask));
+            }
+
+            @Override
+            public void violation(String reason) {
+                close(reason);
+            }
+
+            @Override
+            public void bytesRead(int n) {
+                metrics.bytesReceived(n);
+            }
+        });
         socket.closeHandler(v -> onClosed());
+        if (socket instanceof NetSocketInternal internal) internal.eventHandler(this::onSocketEvent);
         socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", remoteAddress, e.toString()));
     }
 
@@ -84,21 +116,36 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         return remoteAddress;
     }
 
-    String describe() {
-        return "/" + remoteAddress + ":" + (socket.remoteAddress() == null ? 0 : socket.remoteAddress().port())
-                + "[1](queued=" + pipeline.queued() + ",recved=" + packetsReceived + ",sent=" + packetsSent
-                + ",sid=0x" + Long.toHexString(binding.sessionId()) + ")";
+    /** cons's view of this connection; any thread (reads volatile statistics, and the queue's size racily). */
+    ConnectionInfo info() {
+        int port = socket.remoteAddress() == null ? 0 : socket.remoteAddress().port();
+        ConnectionStats s = stats;
+        return new ConnectionInfo(remoteAddress + ":" + port, frames.isFourLetterWord() ? 0 : 1, pipeline.queued(), s.packetsReceived(),
+                s.packetsSent(), binding.sessionId(), s.lastOp(), s.establishedMs(), binding.timeoutMs(), s.lastCxid(), s.lastZxid(),
+                s.lastResponseMs(), s.lastLatencyMs(), s.minLatencyMs(), s.avgLatencyMs(), s.maxLatencyMs());
+    }
+
+    /** crst; on this connection's event loop. */
+    void resetStats() {
+        stats.reset();
+    }
+
+    /** The client shut its sending side: a four-letter word is still answered; anything else ends, as on ZooKeeper. */
+    private void onSocketEvent(Object event) {
+        if (event instanceof ChannelInputShutdownEvent && (!frames.isFourLetterWord() || frames.awaitsArgument())) close(null);
+    }
+
+    private void endWith(String text) {
+        if (state == State.CLOSED) return;
+        state = State.CLOSING;
+        socket.end(Buffer.buffer(text)).onComplete(v -> close(null));
     }
 
     // ---- frames in -------------------------------------------------------------------------------
 
-    private void onFourLetterWord(String word) {
-        server.fourLetterWords().answer(word, this, text -> socket.end(Buffer.buffer(text)).onComplete(v -> close(null)));
-    }
-
     private void onFrame(byte[] body) {
         if (state == State.CLOSED) return;
-        packetsReceived++;
+        stats.received();
         metrics.packetsReceived.increment();
         switch (state) {
             case AWAIT_CONNECT -> {
@@ -136,7 +183,12 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         }
         int xid = header.xid();
         switch (header.type()) {
-            case OpCode.PING -> sendHeaderNow(PING_XID, node.lastApplied(), 0);
+            case OpCode.PING -> {
+                long zxid = node.lastApplied();
+                sendHeaderNow(PING_XID, zxid, 0);
+                stats.replied(PING_XID, zxid, OpCode.PING, 0, System.currentTimeMillis());
+                metrics.replied(OpCode.PING, false, 0, 16);
+            }
             case OpCode.AUTH -> onAuth((AuthPacket) request);
             case OpCode.CLOSE_SESSION -> pipeline.closeSession(xid, request, identities.current());
             case OpCode.WHO_AM_I -> pipeline.local(xid, request, Reply.ok(identities.whoAmI()), identities.current(), false);
@@ -164,6 +216,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             sendHeaderNow(AUTH_XID, 0, 0);
         } else {
             // As ZooKeeper: AuthFailed, then the connection goes.
+            metrics.authFailed();
             sendHeaderNow(AUTH_XID, 0, ErrorCode.AUTH_FAILED.code());
             endAfterReplies();
         }
@@ -212,13 +265,24 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         close(reason);
     }
 
+    @Override
+    public void handshakeFailed() {
+        metrics.handshakeFailed();
+    }
+
     // ---- frames out -------------------------------------------------------------------------------
 
     @Override
-    public void write(Buffer replies, int frames) {
-        packetsSent += frames;
-        metrics.packetsSent.add(frames);
+    public void write(Buffer replies) {
         send(replies);
+    }
+
+    @Override
+    public void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs) {
+        stats.sent();
+        metrics.packetsSent.increment();
+        stats.replied(xid, zxid, opcode, latencyNanos / 1_000_000, nowMs);
+        metrics.replied(opcode, write, latencyNanos, bytes);
     }
 
     @Override
@@ -232,7 +296,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         int mark = out.beginFrame();
         new ReplyHeader(xid, zxid, err).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }
@@ -277,7 +341,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         new ReplyHeader(NOTIFICATION_XID, event.zxid(), 0).write(out);
         new WatcherEvent(event.type().code(), SYNC_CONNECTED, event.path()).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }

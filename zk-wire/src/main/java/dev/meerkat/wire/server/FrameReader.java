@@ -5,7 +5,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
  * Framing of the client protocol: a 4-byte big-endian length, then the body. The very first four
@@ -16,43 +15,81 @@ final class FrameReader {
     /** ZooKeeper allows a little over jute.maxbuffer for the header around the data. */
     static final int HEADER_ALLOWANCE = 1024;
 
+    /** What the reader hands on. */
+    interface Sink {
+        void frame(byte[] body);
+
+        void fourLetterWord(String word);
+
+        /** stmk: whether the word is allowed, so that its eight-byte mask follows. */
+        boolean wantsTraceMask(String word);
+
+        void traceMask(long mask);
+
+        void violation(String reason);
+
+        void bytesRead(int n);
+    }
+
     private final RecordParser parser;
     private final int maxBuffer;
-    private final Consumer<byte[]> onFrame;
-    private final Consumer<String> onFourLetterWord;
-    private final Consumer<String> onViolation;
+    private final Sink sink;
     private boolean readingLength = true;
     private boolean firstFrame = true;
+    private boolean awaitingTraceMask;
+    private boolean fourLetterWord;
     private boolean stopped;
 
-    FrameReader(NetSocket socket, int maxBuffer, Consumer<byte[]> onFrame, Consumer<String> onFourLetterWord,
-                Consumer<String> onViolation) {
+    FrameReader(NetSocket socket, int maxBuffer, Sink sink) {
         this.maxBuffer = maxBuffer;
-        this.onFrame = onFrame;
-        this.onFourLetterWord = onFourLetterWord;
-        this.onViolation = onViolation;
+        this.sink = sink;
         this.parser = RecordParser.newFixed(4, socket);
         parser.handler(this::onRecord);
-        parser.exceptionHandler(e -> onViolation.accept("read error: " + e.getMessage()));
+        parser.exceptionHandler(e -> sink.violation("read error: " + e.getMessage()));
+    }
+
+    /** This connection asked a four-letter word (it is answered even after the client half-closes). */
+    boolean isFourLetterWord() {
+        return fourLetterWord;
+    }
+
+    /** A four-letter word still waits for its argument (stmk's mask). */
+    boolean awaitsArgument() {
+        return awaitingTraceMask;
     }
 
     private void onRecord(Buffer record) {
         if (stopped) return;
+        sink.bytesRead(record.length());
+        if (awaitingTraceMask) {
+            // stmk: the eight bytes after the word are the new mask.
+            awaitingTraceMask = false;
+            stopped = true;
+            parser.pause();
+            sink.traceMask(record.getLong(0));
+            return;
+        }
         if (readingLength) {
             if (firstFrame) {
                 firstFrame = false;
                 String word = record.toString(StandardCharsets.US_ASCII);
                 if (FourLetterWords.isCommand(word)) {
+                    fourLetterWord = true;
+                    if (sink.wantsTraceMask(word)) {
+                        awaitingTraceMask = true;
+                        parser.fixedSizeMode(8);
+                        return;
+                    }
                     stopped = true;
                     parser.pause();
-                    onFourLetterWord.accept(word);
+                    sink.fourLetterWord(word);
                     return;
                 }
             }
             int length = record.getInt(0);
             if (length <= 0 || length > maxBuffer + HEADER_ALLOWANCE) {
                 stopped = true;
-                onViolation.accept("frame length " + length + " out of range (jute.maxbuffer " + maxBuffer + ")");
+                sink.violation("frame length " + length + " out of range (jute.maxbuffer " + maxBuffer + ")");
                 return;
             }
             readingLength = false;
@@ -60,7 +97,7 @@ final class FrameReader {
         } else {
             readingLength = true;
             parser.fixedSizeMode(4);
-            onFrame.accept(record.getBytes());
+            sink.frame(record.getBytes());
         }
     }
 

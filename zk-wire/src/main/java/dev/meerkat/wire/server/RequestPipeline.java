@@ -37,8 +37,11 @@ final class RequestPipeline {
 
         dev.meerkat.core.watch.Watcher watcher();
 
-        /** Writes {@code frames} replies in one buffer (back-pressure is the connection's business). */
-        void write(Buffer replies, int frames);
+        /** Writes replies in one buffer (back-pressure is the connection's business). */
+        void write(Buffer replies);
+
+        /** One reply left: for the connection's and the server's statistics. */
+        void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs);
 
         /** A reply that ends the connection was written: close once it is out. */
         void endAfterReplies();
@@ -264,7 +267,7 @@ final class RequestPipeline {
         JuteOutput jute = new JuteOutput(256);
         boolean closeAfter = false;
         long now = System.nanoTime();
-        int sent = 0;
+        long nowMs = System.currentTimeMillis();
         while (!slots.isEmpty() && slots.peek().done) {
             Slot s = slots.poll();
             metrics.outstanding.decrementAndGet();
@@ -273,12 +276,13 @@ final class RequestPipeline {
             new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
             if (s.reply.err() == 0 && s.reply.body() != null) s.reply.body().write(jute);
             jute.endFrame(mark);
-            out.appendBytes(jute.toByteArray());
-            sent++;
-            metrics.recordLatency(now - s.startNanos);
+            byte[] frame = jute.toByteArray();
+            out.appendBytes(frame);
+            int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
+            connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, frame.length, nowMs);
             closeAfter |= s.closeAfter;
         }
-        connection.write(out, sent);
+        connection.write(out);
         if (closeAfter) {
             connection.endAfterReplies();
             return;

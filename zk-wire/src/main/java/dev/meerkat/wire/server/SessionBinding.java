@@ -37,6 +37,9 @@ final class SessionBinding {
 
         void refuse(String reason);
 
+        /** A ConnectRequest that could not be read (counted, as ZooKeeper's unsuccessful handshakes). */
+        void handshakeFailed();
+
         boolean isClosed();
     }
 
@@ -69,6 +72,7 @@ final class SessionBinding {
         try {
             request = ConnectRequest.read(new JuteInput(body, 0, body.length, config.maxBuffer()));
         } catch (JuteException e) {
+            connection.handshakeFailed();
             connection.refuse("malformed ConnectRequest: " + e.getMessage());
             return false;
         }

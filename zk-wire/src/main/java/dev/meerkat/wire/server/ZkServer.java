@@ -1,6 +1,9 @@
 package dev.meerkat.wire.server;
 
 import dev.meerkat.core.node.Node;
+import dev.meerkat.core.stats.QuorumView;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,7 +13,9 @@ import io.vertx.core.net.NetServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,22 +32,34 @@ public final class ZkServer {
     private final Node node;
     private final WireConfig config;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final QuorumView quorum;
+    private final ServerFacts facts;
     private final FourLetterWords fourLetterWords = new FourLetterWords(this);
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private volatile int port;
     private final java.util.List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private ZkServer(Vertx vertx, Node node, WireConfig config) {
+    private ZkServer(Vertx vertx, Node node, WireConfig config, QuorumView quorum, ServerFacts facts) {
         this.vertx = vertx;
         this.node = node;
         this.config = config;
+        this.quorum = quorum;
+        this.facts = facts == null ? new BasicFacts(this) : facts;
     }
 
     /** Starts listening; the future gives the server once the port is bound (read the port back from it). */
     public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
-        ZkServer server = new ZkServer(vertx, node, config);
-        node.addListener(new dev.meerkat.core.node.NodeListener() {
+        return start(vertx, node, config, listeners, new dev.meerkat.core.node.NodeQuorumView(node), null);
+    }
+
+    /**
+     * Starts listening, reporting the server's role from {@code quorum} and its configuration,
+     * directories and metrics from {@code facts} (null: only what the client port knows).
+     */
+    public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts) {
+        ZkServer server = new ZkServer(vertx, node, config, quorum, facts);
+        node.addListener(new dev.meerkat.core.node.ServingListener() {
             @Override
             public void servingChanged(boolean serving) {
                 if (!serving) server.closeAll("this server lost the quorum");
@@ -73,6 +90,46 @@ public final class ZkServer {
 
     Node node() {
         return node;
+    }
+
+    public QuorumView quorum() {
+        return quorum;
+    }
+
+    ServerFacts facts() {
+        return facts;
+    }
+
+    /** The server's environment as envi prints it. */
+    public List<java.util.Map.Entry<String, String>> environment() {
+        return fourLetterWords.environment().list();
+    }
+
+    /** gtmk: the trace mask (kept and reported; Meerkat's tracing is its log levels). */
+    public long traceMask() {
+        return fourLetterWords.traceMask();
+    }
+
+    /** stmk / set_trace_mask. */
+    public void traceMask(long mask) {
+        fourLetterWords.setTraceMask(mask);
+    }
+
+    int tickMs() {
+        // The negotiated minimum is 2 ticks unless minSessionTimeout says otherwise; ZooKeeper's buckets are one tick.
+        return Math.max(1, config.minSessionTimeoutMs() / 2);
+    }
+
+    /** Every client connection as cons describes it; any thread. */
+    public List<ConnectionInfo> connectionInfos() {
+        List<ConnectionInfo> out = new ArrayList<>(connections.size());
+        for (ClientConnection c : connections.keySet()) out.add(c.info());
+        return out;
+    }
+
+    /** crst: every connection's statistics start over (each on its own event loop). */
+    public void resetConnectionStats() {
+        for (ClientConnection c : connections.keySet()) c.runOnContext(c::resetStats);
     }
 
     WireConfig config() {
@@ -123,11 +180,18 @@ public final class ZkServer {
             NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
             netServer = vertx.createNetServer(options);
             netServer.connectHandler(socket -> {
+                // nc -q1, nc -N and ZooKeeper's FourLetterWordMain shut their sending side right after a
+                // four-letter word. Netty would close the whole socket on that end of input; with half
+                // closure the answer still goes out, and ClientConnection closes other connections itself.
+                if (socket instanceof NetSocketInternal internal) {
+                    internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                }
                 String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
                 AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
                 if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
                     count.decrementAndGet();
                     LOG.warn("too many connections from {} - max is {}", address, config.maxClientCnxns());
+                    metrics.connectionRejected();
                     socket.close();
                     return;
                 }
