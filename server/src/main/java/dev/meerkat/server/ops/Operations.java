@@ -176,7 +176,7 @@ public final class Operations implements ServerFacts {
         ServerConfig c = config;
         DirectoryFacts.Sizes d = directories();
         ZkServer s = server;
-        return List.of(
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "clientPort=" + (s == null ? c.clientPort() : s.port()),
                 "secureClientPort=-1",
                 "dataDir=" + dir(directories.snapshotDir()),
@@ -188,7 +188,24 @@ public final class Operations implements ServerFacts {
                 "minSessionTimeout=" + c.effectiveMinSessionTimeout(),
                 "maxSessionTimeout=" + c.effectiveMaxSessionTimeout(),
                 "clientPortListenBacklog=-1",
-                "serverId=" + quorumView().serverId());
+                "serverId=" + quorumView().serverId()));
+        Node n = node;
+        if (n != null && !n.cluster().isStandalone()) {
+            // A quorum peer's extra lines, as ZooKeeper's QuorumPeer prints them.
+            dev.meerkat.core.cluster.ServerSpec self = n.cluster().self();
+            lines.add("initLimit=" + c.ensemble().initLimit());
+            lines.add("syncLimit=" + c.ensemble().syncLimit());
+            lines.add("electionAlg=3");
+            lines.add("electionPort=" + self.electionPort());
+            lines.add("quorumPort=" + self.peerPort());
+            lines.add("peerType=" + (self.observer() ? 1 : 0));
+            lines.add("membership: ");
+            for (dev.meerkat.core.cluster.ServerSpec spec : n.cluster().servers().values()) {
+                lines.add("server." + spec.id() + "=" + spec.describe());
+            }
+            lines.add("version=0");
+        }
+        return List.copyOf(lines);
     }
 
     static String dir(Path p) {
