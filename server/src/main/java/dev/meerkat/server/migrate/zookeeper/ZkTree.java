@@ -147,6 +147,25 @@ public final class ZkTree {
         return true;
     }
 
+    /**
+     * Adds a node with the given stored fields under an existing parent (parents first); returns
+     * false when the parent is missing.
+     */
+    public boolean add(String path, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
+                       int storedCversion, int aversion, long ephemeralOwner, long pzxid) {
+        ZkNode n = new ZkNode(data, acls.intern(acl));
+        n.czxid = czxid;
+        n.mzxid = mzxid;
+        n.ctime = ctime;
+        n.mtime = mtime;
+        n.version = version;
+        n.cversion = storedCversion;
+        n.aversion = aversion;
+        n.ephemeralOwner = ephemeralOwner;
+        n.pzxid = pzxid;
+        return load(path, n);
+    }
+
     // ---- replay -----------------------------------------------------------------------------
 
     /**
@@ -305,6 +324,32 @@ public final class ZkTree {
         if (local == null) return;
         if (logged != null) logged.forEach(local::remove);
         for (String path : List.copyOf(local)) deleteNode(path, zxid);
+    }
+
+    /** Session ids the data knows of: those with a timeout recorded and those owning ephemerals. */
+    public Set<Long> knownSessions() {
+        Set<Long> all = new HashSet<>(sessions.keySet());
+        for (Map.Entry<Long, Set<String>> e : ephemerals.entrySet()) if (!e.getValue().isEmpty()) all.add(e.getKey());
+        return all;
+    }
+
+    /**
+     * Ends every session at {@code zxid} as ZooKeeper applies a closeSession (an expiry): each
+     * session's ephemerals are deleted in path order, the parent's pzxid moving to {@code zxid}.
+     * Returns how many znodes went.
+     */
+    public int expireAllSessions(long zxid) {
+        int deleted = 0;
+        List<Long> owners = new ArrayList<>(ephemerals.keySet());
+        owners.sort(null);
+        for (long owner : owners) {
+            List<String> paths = new ArrayList<>(ephemerals.remove(owner));
+            paths.sort(null);
+            for (String p : paths) if (deleteNode(p, zxid) == ZkOpCodes.OK) deleted++;
+        }
+        sessions.clear();
+        if (deleted > 0 && zxid > lastProcessedZxid) lastProcessedZxid = zxid;
+        return deleted;
     }
 
     /**

@@ -1,0 +1,71 @@
+package dev.meerkat.server.migrate;
+
+import dev.meerkat.core.api.Acl;
+import dev.meerkat.core.api.AuthId;
+import dev.meerkat.core.api.Perms;
+import dev.meerkat.core.api.Stat;
+import dev.meerkat.core.api.ZnodeType;
+import dev.meerkat.core.state.StateMachine;
+import dev.meerkat.core.tree.DataTree;
+import dev.meerkat.server.migrate.zookeeper.ZkNode;
+import dev.meerkat.server.migrate.zookeeper.ZkTree;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * A recovered ZooKeeper tree as Meerkat state, through Meerkat's own {@link DataTree#restore} (so
+ * that whatever the snapshot format becomes, the import writes it).
+ *
+ * <p>Every znode keeps its data, ACL, czxid, mzxid, pzxid, ctime, mtime, version, aversion and
+ * owner kind (persistent, container, TTL); cversion is converted from ZooKeeper's stored count of
+ * child creations to the creations-plus-deletions every client sees (and Meerkat stores). The
+ * sessions must be gone already ({@link ZkTree#expireAllSessions}): Meerkat state has none. The
+ * result is deterministic: the same tree gives the same state, built in the same order.
+ */
+final class ZkToMeerkat {
+    private static final String CONFIG = "/zookeeper/config";
+
+    record Converted(StateMachine stateMachine, long dataBytes, List<String> notes) {
+        /** The index of the Meerkat snapshot: the tree's last zxid. */
+        long index() {
+            return stateMachine.lastApplied();
+        }
+    }
+
+    private ZkToMeerkat() {
+    }
+
+    static Converted convert(ZkTree zk) {
+        DataTree tree = DataTree.empty();
+        List<String> notes = new ArrayList<>();
+        long bytes = 0;
+        for (String path : zk.pathsParentsFirst()) {
+            ZkNode n = zk.get(path);
+            byte[] data = n.data();
+            bytes += data == null ? 0 : data.length;
+            if (path.equals(CONFIG) && data != null && data.length > 0) {
+                // ZooKeeper's ensemble membership (dynamic reconfig) describes the old servers, not Meerkat's.
+                notes.add(CONFIG + " held ZooKeeper's ensemble configuration (" + data.length + " bytes); Meerkat serves its own there");
+                restoreFreshConfig(tree);
+                continue;
+            }
+            tree.restore(path, data, n.acl(), new Stat(n.czxid(), n.mzxid(), n.ctime(), n.mtime(), n.version(), n.reportedCversion(),
+                    n.aversion(), n.ephemeralOwner(), data == null ? 0 : data.length, n.childCount(), n.pzxid()));
+            if (ZnodeType.isEphemeralOwner(n.ephemeralOwner())) {
+                throw new IllegalStateException("ephemeral znode " + path + " left after every session ended");
+            }
+        }
+        if (tree.get(CONFIG) == null && tree.get("/zookeeper") != null) {
+            notes.add(CONFIG + " was missing (a ZooKeeper 3.4 snapshot); added as ZooKeeper 3.5+ and Meerkat have it");
+            restoreFreshConfig(tree);
+        }
+        StateMachine sm = new StateMachine(tree, new HashMap<>(), zk.lastProcessedZxid());
+        return new Converted(sm, bytes, notes);
+    }
+
+    private static void restoreFreshConfig(DataTree tree) {
+        tree.restore(CONFIG, new byte[0], List.of(new Acl(Perms.READ, AuthId.ANYONE)), new Stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0));
+    }
+}
