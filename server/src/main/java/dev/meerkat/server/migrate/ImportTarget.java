@@ -9,7 +9,6 @@ import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.core.storage.SnapshotWriter;
 import net.openhft.chronicle.core.time.SetTimeProvider;
-import net.openhft.chronicle.queue.RollCycles;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -41,9 +40,9 @@ import java.util.stream.Stream;
  *
  * <p>The state becomes a snapshot at index {@code index}, term 0, and the log is reset to start
  * right after it ({@code LogStore.resetToSnapshot}), so Meerkat's next zxid is {@code index + 1}.
- * The log is written with its clock fixed at the epoch, so the same import writes the same bytes
- * (servers of an ensemble can each import the same ZooKeeper data); Meerkat's own appends later go
- * to files of the real date.
+ * The log is written with a clock fixed by the caller (derived from the data), so the same import
+ * writes the same bytes (servers of an ensemble can each import the same ZooKeeper data); Meerkat's
+ * own appends later go to files of the real date.
  */
 final class ImportTarget {
     static final String STAGING = ".meerkat-import";
@@ -133,7 +132,7 @@ final class ImportTarget {
      * Writes the state into the staging directories and returns the staged snapshot file. Nothing
      * outside {@code .meerkat-import} changes.
      */
-    Path stage(StateMachine state) throws IOException {
+    Path stage(StateMachine state, long logClockMillis) throws IOException {
         for (Path d : dirs()) deleteTree(d.resolve(STAGING));
         Path stagedRoot = root.resolve(STAGING);
         Path stagedLog = logDir == null ? null : logDir.resolve(STAGING);
@@ -150,7 +149,8 @@ final class ImportTarget {
             Optional<String> damage = file.damage();
             if (damage.isPresent()) throw new IOException("the snapshot just written does not read back: " + damage.get());
             try (ChronicleLogStore log = ChronicleLogStore.open(dir.logDirectory(),
-                    new ChronicleLogStore.Options(RollCycles.FIVE_MINUTELY, new SetTimeProvider(0)))) {
+                    new ChronicleLogStore.Options(ChronicleLogStore.Options.defaults().rollCycle(),
+                    new SetTimeProvider(java.time.Instant.ofEpochMilli(logClockMillis))))) {
                 log.resetToSnapshot(index, TERM);
             }
             return file.path();

@@ -88,7 +88,7 @@ public final class OfflineImport {
         notes.addAll(converted.notes());
 
         boolean upToDate = false;
-        if (!options.dryRun()) upToDate = write(target, kind, converted);
+        if (!options.dryRun()) upToDate = write(target, kind, converted, logClock(converted.latestTime()));
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Summary(converted.stateMachine().tree().size(), converted.dataBytes(), lastZxid, converted.index(),
                 converted.index() + 1, recovered.snapshot() == null ? "none" : recovered.snapshot().path().toString(),
@@ -96,12 +96,26 @@ public final class OfflineImport {
                 ephemerals, sessions, upToDate, seconds, notes);
     }
 
-    private boolean write(ImportTarget target, ImportTarget.Kind kind, ZkToMeerkat.Converted converted) throws MigrationException {
+    /**
+     * The clock the new log is written with: the day before the newest znode time. From the data,
+     * so that the same import gives the same bytes anywhere; in the past, so that Meerkat's own
+     * appends (at the real time) always land in later log files, even with clocks a little apart.
+     * Recent, because the log's file names follow five-minute cycles and a far older first cycle
+     * makes every later opening of the log walk the cycles in between.
+     */
+    static long logClock(long latestTimeMillis) {
+        long day = java.util.concurrent.TimeUnit.DAYS.toMillis(1);
+        long base = latestTimeMillis > 0 ? Math.min(latestTimeMillis, System.currentTimeMillis()) : System.currentTimeMillis();
+        return Math.max(0, (base / day) * day - day);
+    }
+
+    private boolean write(ImportTarget target, ImportTarget.Kind kind, ZkToMeerkat.Converted converted, long logClockMillis)
+            throws MigrationException {
         try (AutoCloseable lock = target.lock()) {
             progress.phase("writing the Meerkat snapshot at index " + converted.index() + " into " + target.root(), 0);
             Path staged;
             try {
-                staged = target.stage(converted.stateMachine());
+                staged = target.stage(converted.stateMachine(), logClockMillis);
             } catch (IOException | RuntimeException e) {
                 target.discardStaging();
                 throw new MigrationException(MigrationException.BAD_INPUT, "cannot write the Meerkat data into " + target.root() + ": " + e

@@ -27,7 +27,8 @@ import java.util.List;
 final class ZkToMeerkat {
     private static final String CONFIG = "/zookeeper/config";
 
-    record Converted(StateMachine stateMachine, long dataBytes, List<String> notes) {
+    /** {@code latestTime}: the newest ctime or mtime of any znode, in epoch milliseconds (0 for none). */
+    record Converted(StateMachine stateMachine, long dataBytes, long latestTime, List<String> notes) {
         /** The index of the Meerkat snapshot: the tree's last zxid. */
         long index() {
             return stateMachine.lastApplied();
@@ -41,10 +42,12 @@ final class ZkToMeerkat {
         DataTree tree = DataTree.empty();
         List<String> notes = new ArrayList<>();
         long bytes = 0;
+        long latest = 0;
         for (String path : zk.pathsParentsFirst()) {
             ZkNode n = zk.get(path);
             byte[] data = n.data();
             bytes += data == null ? 0 : data.length;
+            latest = Math.max(latest, Math.max(n.ctime(), n.mtime()));
             if (path.equals(CONFIG) && data != null && data.length > 0) {
                 // ZooKeeper's ensemble membership (dynamic reconfig) describes the old servers, not Meerkat's.
                 notes.add(CONFIG + " held ZooKeeper's ensemble configuration (" + data.length + " bytes); Meerkat serves its own there");
@@ -62,7 +65,7 @@ final class ZkToMeerkat {
             restoreFreshConfig(tree);
         }
         StateMachine sm = new StateMachine(tree, new HashMap<>(), zk.lastProcessedZxid());
-        return new Converted(sm, bytes, notes);
+        return new Converted(sm, bytes, latest, notes);
     }
 
     private static void restoreFreshConfig(DataTree tree) {
