@@ -506,8 +506,9 @@ public final class LiveCopy {
 
     /**
      * Moves each target parent's sequence counter up to the source's, by creating and deleting a
-     * throwaway child as many times as the source created children the target never saw (the ones
-     * deleted before the copy, or ephemerals).
+     * throwaway child as many times as the source created children the target will never get (those
+     * deleted before the copy saw them, and ephemerals). Only when every other child of the source
+     * is on the target already: a child still on its way would otherwise be counted twice.
      */
     private long advanceCounters(List<String> parents, Differences diffs) throws IOException {
         long writes = 0;
@@ -519,12 +520,15 @@ public final class LiveCopy {
             for (String r : batch) dst.add(Znodes.children(target, targetPath(r)));
             for (int i = 0; i < batch.size(); i++) {
                 String r = batch.get(i);
-                long s = counter(join(src.get(i)));
-                long t = counter(join(dst.get(i)));
-                if (s < 0 || t < 0 || s <= t) continue;
-                diffs.add(r, "sequence counter " + t + " behind the source's " + s + ": advanced");
+                GetChildren2Response s = children(join(src.get(i)));
+                GetChildren2Response t = children(join(dst.get(i)));
+                if (s == null || t == null) continue;
+                long sc = counter(s);
+                long tc = counter(t);
+                if (sc <= tc || !onlyEphemeralsMissing(r, s.children(), t.children())) continue;
+                diffs.add(r, "sequence counter " + tc + " behind the source's " + sc + ": advanced");
                 String dummy = child(targetPath(r), COUNTER_NODE);
-                for (long left = s - t; left > 0; ) {
+                for (long left = sc - tc; left > 0; ) {
                     int pairs = (int) Math.min(MULTI_PAIRS, left);
                     List<Request.MultiOp> ops = new ArrayList<>(pairs * 2);
                     for (int k = 0; k < pairs; k++) {
@@ -544,6 +548,28 @@ public final class LiveCopy {
         return writes;
     }
 
+    private boolean onlyEphemeralsMissing(String rel, List<String> sourceChildren, List<String> targetChildren) {
+        Set<String> present = new HashSet<>(targetChildren);
+        for (String c : sourceChildren) {
+            String child = child(rel, c);
+            if (!present.contains(c) && !ephemerals.contains(child) && !excluded(child)) return false;
+        }
+        return true;
+    }
+
+    private static GetChildren2Response children(WireClient.Reply r) throws IOException {
+        if (r.err() != Znodes.OK) return null;
+        try {
+            return GetChildren2Response.read(r.body());
+        } catch (JuteException e) {
+            throw new IOException("malformed getChildren reply: " + e.getMessage(), e);
+        }
+    }
+
+    private static long counter(GetChildren2Response c) {
+        return (c.stat().cversion() + (long) c.stat().numChildren()) / 2;
+    }
+
     private static boolean multiSucceeded(WireClient.Reply reply) {
         try {
             for (dev.meerkat.wire.proto.OpResult r : dev.meerkat.wire.proto.MultiResponse.read(reply.body()).results()) {
@@ -552,16 +578,6 @@ public final class LiveCopy {
             return true;
         } catch (JuteException e) {
             return false;
-        }
-    }
-
-    private static long counter(WireClient.Reply r) throws IOException {
-        if (r.err() != Znodes.OK) return -1;
-        try {
-            GetChildren2Response c = GetChildren2Response.read(r.body());
-            return (c.stat().cversion() + (long) c.stat().numChildren()) / 2;
-        } catch (JuteException e) {
-            throw new IOException("malformed getChildren reply: " + e.getMessage(), e);
         }
     }
 
