@@ -7,8 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Runs {@code java -jar meerkat.jar <args>} in this JVM (the same picocli entry point) and captures what it prints. */
-final class Cli {
-    record Result(int exit, String out, String err) {
+public final class Cli {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -18,7 +18,7 @@ final class Cli {
     private Cli() {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cmd = new CommandLine(new Main());

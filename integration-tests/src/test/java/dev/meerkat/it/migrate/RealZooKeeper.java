@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code ZooKeeperServerMain}), on a data directory that outlives it: what the migration reads
  * from and writes for. Serving means its database is loaded ({@code srvr} answers with a zxid).
  */
-final class RealZooKeeper implements AutoCloseable {
+public final class RealZooKeeper implements AutoCloseable {
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
 
     static {
@@ -51,7 +51,7 @@ final class RealZooKeeper implements AutoCloseable {
     }
 
     /** Starts on {@code dataDir} (and {@code dataLogDir} when not null); returns once it serves. */
-    RealZooKeeper(Path dataDir, Path dataLogDir, int snapCount) throws Exception {
+    public RealZooKeeper(Path dataDir, Path dataLogDir, int snapCount) throws Exception {
         // A static of ZooKeeper's, read at every log roll: set for this server, put back in close().
         org.apache.zookeeper.server.SyncRequestProcessor.setSnapCount(snapCount);
         port = freePort();
@@ -83,12 +83,12 @@ final class RealZooKeeper implements AutoCloseable {
                 });
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
     /** The last zxid ZooKeeper has applied (from {@code srvr}), or -1 while it is not serving. */
-    long zxid() {
+    public long zxid() {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(2000);
             s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
@@ -101,11 +101,11 @@ final class RealZooKeeper implements AutoCloseable {
         }
     }
 
-    ZooKeeper client(int sessionTimeoutMs) throws Exception {
+    public ZooKeeper client(int sessionTimeoutMs) throws Exception {
         return connect(connectString(), sessionTimeoutMs);
     }
 
-    static ZooKeeper connect(String connectString, int sessionTimeoutMs) throws Exception {
+    public static ZooKeeper connect(String connectString, int sessionTimeoutMs) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString, sessionTimeoutMs, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown();
@@ -121,7 +121,7 @@ final class RealZooKeeper implements AutoCloseable {
         org.apache.zookeeper.server.SyncRequestProcessor.setSnapCount(100_000);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -15,15 +15,15 @@ import java.util.TreeMap;
  * A whole tree as a client sees it: for every znode its data, ACL and every Stat field. Two
  * servers holding the same tree give equal dumps, whatever they run on.
  */
-final class TreeDump {
+public final class TreeDump {
     private TreeDump() {
     }
 
-    static Map<String, String> of(ZooKeeper zk) throws Exception {
+    public static Map<String, String> of(ZooKeeper zk) throws Exception {
         return of(zk, "/");
     }
 
-    static Map<String, String> of(ZooKeeper zk, String root) throws Exception {
+    public static Map<String, String> of(ZooKeeper zk, String root) throws Exception {
         Map<String, String> out = new TreeMap<>();
         List<String> todo = new ArrayList<>(List.of(root));
         while (!todo.isEmpty()) {
@@ -45,7 +45,7 @@ final class TreeDump {
         return out;
     }
 
-    static String line(byte[] data, List<ACL> acl, Stat s) {
+    public static String line(byte[] data, List<ACL> acl, Stat s) {
         StringBuilder b = new StringBuilder();
         b.append(data == null ? "null" : data.length <= 64 ? HexFormat.of().formatHex(data)
                 : data.length + "B#" + Integer.toHexString(java.util.Arrays.hashCode(data)));
@@ -58,7 +58,7 @@ final class TreeDump {
     }
 
     /** The largest zxid any znode of the dump carries (czxid, mzxid, pzxid). */
-    static long maxZxid(Map<String, String> dump) {
+    public static long maxZxid(Map<String, String> dump) {
         long max = 0;
         for (String line : dump.values()) {
             for (String key : List.of("czxid=", "mzxid=", "pzxid=")) {
