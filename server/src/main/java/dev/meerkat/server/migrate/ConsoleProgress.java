@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Progress of a long step on stderr: on a terminal one line rewritten in place a few times a
  * second; otherwise (a log file, a pipe) a line every few seconds, so logs stay readable.
  */
-final class ConsoleProgress implements ZkRecovery.Progress {
+public final class ConsoleProgress implements ZkRecovery.Progress {
     private final PrintWriter out;
     private final boolean terminal;
     private final long intervalNanos;
@@ -26,7 +26,7 @@ final class ConsoleProgress implements ZkRecovery.Progress {
     }
 
     /** Progress on {@code err}, rewritten in place when a terminal is attached. */
-    static ConsoleProgress on(PrintWriter err) {
+    public static ConsoleProgress on(PrintWriter err) {
         return new ConsoleProgress(err, System.console() != null);
     }
 

@@ -67,8 +67,8 @@ public final class Export {
         progress.phase("converting " + String.format(Locale.ROOT, "%,d", tree.size()) + " znodes", 0);
         ZkTree zk = toZooKeeper(tree);
         long bytes = 0;
-        for (String p : zk.pathsParentsFirst()) {
-            byte[] d = zk.get(p).data();
+        for (String p : tree.paths()) {
+            byte[] d = tree.get(p).data();
             bytes += d == null ? 0 : d.length;
         }
         Path target = snapDir.resolve(ZkFiles.snapshotName(zxid));
@@ -134,9 +134,7 @@ public final class Export {
                     s.ephemeralOwner(), s.pzxid())) {
                 throw new IllegalStateException("znode " + p + " without a parent");
             }
-            List<String> names = new ArrayList<>(z.children());
-            names.sort(null);
-            for (String n : names) todo.add(PathRules.child(p, n));
+            for (String n : z.children()) todo.add(PathRules.child(p, n));
         }
         return zk;
     }

@@ -41,25 +41,25 @@ final class ZkToMeerkat {
     static Converted convert(ZkTree zk) {
         DataTree tree = DataTree.empty();
         List<String> notes = new ArrayList<>();
-        long bytes = 0;
-        long latest = 0;
-        for (String path : zk.pathsParentsFirst()) {
-            ZkNode n = zk.get(path);
+        long[] totals = new long[2];
+        zk.forEachParentsFirst((path, n) -> {
             byte[] data = n.data();
-            bytes += data == null ? 0 : data.length;
-            latest = Math.max(latest, Math.max(n.ctime(), n.mtime()));
+            totals[0] += data == null ? 0 : data.length;
+            totals[1] = Math.max(totals[1], Math.max(n.ctime(), n.mtime()));
+            if (ZnodeType.isEphemeralOwner(n.ephemeralOwner())) {
+                throw new IllegalStateException("ephemeral znode " + path + " left after every session ended");
+            }
             if (path.equals(CONFIG) && data != null && data.length > 0) {
                 // ZooKeeper's ensemble membership (dynamic reconfig) describes the old servers, not Meerkat's.
                 notes.add(CONFIG + " held ZooKeeper's ensemble configuration (" + data.length + " bytes); Meerkat serves its own there");
                 restoreFreshConfig(tree);
-                continue;
+                return;
             }
             tree.restore(path, data, n.acl(), new Stat(n.czxid(), n.mzxid(), n.ctime(), n.mtime(), n.version(), n.reportedCversion(),
                     n.aversion(), n.ephemeralOwner(), data == null ? 0 : data.length, n.childCount(), n.pzxid()));
-            if (ZnodeType.isEphemeralOwner(n.ephemeralOwner())) {
-                throw new IllegalStateException("ephemeral znode " + path + " left after every session ended");
-            }
-        }
+        });
+        long bytes = totals[0];
+        long latest = totals[1];
         if (tree.get(CONFIG) == null && tree.get("/zookeeper") != null) {
             notes.add(CONFIG + " was missing (a ZooKeeper 3.4 snapshot); added as ZooKeeper 3.5+ and Meerkat have it");
             restoreFreshConfig(tree);

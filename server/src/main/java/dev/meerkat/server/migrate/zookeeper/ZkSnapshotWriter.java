@@ -32,19 +32,25 @@ public final class ZkSnapshotWriter {
      */
     public static void write(ZkTree tree, long zxid, Path file, LongConsumer nodesWritten) throws IOException {
         try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
+            // Buffered above the checksum too, so that it sums chunks, not single bytes; seals flush first.
             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), new Adler32());
-            DataOutputStream out = new DataOutputStream(checked);
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
             out.writeInt(ZkFiles.SNAPSHOT_MAGIC);
             out.writeInt(ZkFiles.FORMAT_VERSION);
             out.writeLong(-1); // FileSnap's dbId
             out.writeInt(0);   // sessions: none cross a migration
 
-            List<String> paths = tree.pathsParentsFirst();
+            List<String> paths = new java.util.ArrayList<>(tree.size());
+            List<ZkNode> nodes = new java.util.ArrayList<>(tree.size());
+            tree.forEachParentsFirst((p, n) -> {
+                paths.add(p);
+                nodes.add(n);
+            });
             // World:anyone is ZooKeeper's implicit ACL -1; every other list gets a number, in order of first use.
             Map<List<Acl>, Long> ids = new IdentityHashMap<>();
             List<List<Acl>> table = new java.util.ArrayList<>();
-            for (String p : paths) {
-                List<Acl> acl = tree.get(p).acl();
+            for (ZkNode node : nodes) {
+                List<Acl> acl = node.acl();
                 if (acl.equals(Acl.OPEN_ACL_UNSAFE) || ids.containsKey(acl)) continue;
                 ids.put(acl, (long) table.size() + 1);
                 table.add(acl);
@@ -61,8 +67,9 @@ public final class ZkSnapshotWriter {
                 }
             }
             long count = 0;
-            for (String p : paths) {
-                ZkNode n = tree.get(p);
+            for (int i = 0; i < paths.size(); i++) {
+                String p = paths.get(i);
+                ZkNode n = nodes.get(i);
                 writeString(out, p.equals(ZkTree.ROOT) ? "" : p);
                 writeBuffer(out, n.data);
                 out.writeLong(n.acl.equals(Acl.OPEN_ACL_UNSAFE) ? -1 : ids.get(n.acl));
@@ -86,13 +93,14 @@ public final class ZkSnapshotWriter {
             out.writeLong(zxid);
             seal(out, checked);
             out.flush();
+            checked.flush();
             fos.getChannel().force(true);
             nodesWritten.accept(count);
         }
     }
 
     private static void seal(DataOutputStream out, CheckedOutputStream checked) throws IOException {
-        out.flush();
+        out.flush(); // everything written so far reaches the checksum
         out.writeLong(checked.getChecksum().getValue());
         writeString(out, "/");
     }

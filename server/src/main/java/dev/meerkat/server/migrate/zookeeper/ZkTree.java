@@ -106,20 +106,44 @@ public final class ZkTree {
         return digest;
     }
 
-    /** Paths parents first, children in name order: a stable order for writing the tree out. */
+    /**
+     * Every path reachable from the root, parents first, children in name order: a canonical order,
+     * so the same tree is always written the same way, however it was recovered (the import's
+     * byte-identical output relies on it). A node whose parent is gone (only damaged data makes one)
+     * is left out, as ZooKeeper's own traversal from the root leaves it out of its next snapshot.
+     */
     public List<String> pathsParentsFirst() {
         List<String> out = new ArrayList<>(nodes.size());
-        if (!nodes.containsKey(ROOT)) return out;
-        ArrayDeque<String> todo = new ArrayDeque<>();
-        todo.add(ROOT);
-        while (!todo.isEmpty()) {
-            String p = todo.poll();
-            out.add(p);
-            List<String> names = new ArrayList<>(nodes.get(p).children());
-            names.sort(null);
-            for (String name : names) todo.add(child(p, name));
-        }
+        forEachParentsFirst((p, n) -> out.add(p));
         return out;
+    }
+
+    /** Visits every node in the order of {@link #pathsParentsFirst()}, without looking each one up again. */
+    public void forEachParentsFirst(java.util.function.BiConsumer<String, ZkNode> visitor) {
+        ZkNode root = nodes.get(ROOT);
+        if (root == null) return;
+        List<String> paths = new ArrayList<>(nodes.size());
+        List<ZkNode> found = new ArrayList<>(nodes.size());
+        paths.add(ROOT);
+        found.add(root);
+        for (int i = 0; i < paths.size(); i++) {
+            String p = paths.get(i);
+            ZkNode n = found.get(i);
+            visitor.accept(p, n);
+            if (n.childCount() == 0) continue;
+            String[] names = n.children().toArray(new String[0]);
+            java.util.Arrays.sort(names);
+            for (String name : names) {
+                String c = child(p, name);
+                ZkNode cn = nodes.get(c);
+                if (cn == null) continue;
+                paths.add(c);
+                found.add(cn);
+            }
+            // What has been visited is not needed again: let it go as the walk proceeds.
+            paths.set(i, null);
+            found.set(i, null);
+        }
     }
 
     /** Ephemeral nodes (owned by a session, not containers or TTL nodes). */
