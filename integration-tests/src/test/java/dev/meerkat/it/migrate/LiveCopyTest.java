@@ -165,6 +165,35 @@ class LiveCopyTest {
         }
     }
 
+    @Test
+    void aLostConnectionToTheSourceIsReEstablishedAndWhatChangedMeanwhileIsCopied() throws Exception {
+        try (RealZooKeeper zk = new RealZooKeeper(dir.resolve("zk"), null, 100000);
+             dev.meerkat.it.protocol.TcpProxy proxy = new dev.meerkat.it.protocol.TcpProxy(Integer.parseInt(zk.connectString().split(":")[1]));
+             Meerkat meerkat = Meerkat.embedded();
+             ZooKeeper source = RealZooKeeper.connect(zk.connectString(), SESSION_MS);
+             ZooKeeper target = RealZooKeeper.connect(meerkat.connectString(), SESSION_MS)) {
+            source.create("/app", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            StringWriter out = new StringWriter();
+            LiveCopy copy = new LiveCopy(LiveCopyOptions.parse(proxy.connectString() + "/app", meerkat.connectString(), List.of(), List.of(),
+                    false, false, 3600, 3600), new PrintWriter(out, true), new PrintWriter(out, true));
+            copy.start();
+            source.create("/app/before", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            await("a change is copied").atMost(Duration.ofSeconds(30)).until(() -> target.exists("/app/before", false) != null);
+
+            proxy.down(); // the copy's session to the source is cut, and new connections refused for a while
+            source.create("/app/while-down", "x".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            source.delete("/app/before", -1);
+            await("the copy notices").atMost(Duration.ofSeconds(30)).until(() -> copy.status().problem() != null);
+            proxy.up();
+            // Watches died with the old session: the new one starts with a full comparison.
+            await("what changed while the source was unreachable is copied").atMost(Duration.ofSeconds(60))
+                    .until(() -> target.exists("/app/while-down", false) != null && target.exists("/app/before", false) == null);
+            assertThat(copy.awaitInStep(Duration.ofSeconds(60)).inStep()).as(out.toString()).isTrue();
+            assertThat(copy.stop()).isZero();
+            assertThat(out.toString()).contains("reconnecting");
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------
 
     private interface ZkCall {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -231,6 +232,46 @@ class ZooKeeperMigrationTest {
                 crc.resolve("log").toString(), "--data-dir", target.toString(), "--discard-damaged-tail");
         assertThat(discarded.exit()).as(discarded.toString()).isZero();
         assertThat(discarded.out()).contains("--discard-damaged-tail");
+    }
+
+    @Test
+    @Order(6)
+    void anInterruptedImportLeavesADirectoryNoMeerkatStartsOnAndARerunCompletesIt() throws Exception {
+        Path t = dir.resolve("interrupted");
+        Cli.Result dry = Cli.run("import", "--zookeeper-data-dir", zkData.toString(), "--zookeeper-log-dir", zkLog.toString(),
+                "--data-dir", t.toString(), "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("Dry run: nothing was written").contains("znodes:");
+        assertThat(t).doesNotExist();
+
+        // What a kill between the staging and the last rename leaves: content, a staging directory, no FORMAT.
+        Cli.Result r = Cli.run("import", "--zookeeper-data-dir", zkData.toString(), "--zookeeper-log-dir", zkLog.toString(),
+                "--data-dir", t.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Files.delete(t.resolve("FORMAT"));
+        Files.createDirectories(t.resolve(".meerkat-import/snapshots"));
+        assertThatThrownBy(() -> Meerkat.embedded(t).close()).hasMessageContaining("not a Meerkat data directory");
+
+        Cli.Result rerun = Cli.run("import", "--zookeeper-data-dir", zkData.toString(), "--zookeeper-log-dir", zkLog.toString(),
+                "--data-dir", t.toString());
+        assertThat(rerun.exit()).as(rerun.toString()).isZero();
+        assertThat(files(t)).isEqualTo(files(dir.resolve("ensemble-1")));
+    }
+
+    @Test
+    @Order(7)
+    void aSeparateLogDirectoryIsWhereAMeerkatWithDataLogDirLooks() throws Exception {
+        Path data = dir.resolve("split-data");
+        Path log = dir.resolve("split-log");
+        Cli.Result r = Cli.run("import", "--zookeeper-data-dir", zkData.toString(), "--zookeeper-log-dir", zkLog.toString(),
+                "--data-dir", data.toString(), "--data-log-dir", log.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "dataDir=" + data + "\ndataLogDir=" + log + "\nclientPort=0\nclientPortAddress=127.0.0.1\n");
+        try (Meerkat meerkat = Meerkat.start(new dev.meerkat.server.config.ZooCfgParser().parse(cfg));
+             ZooKeeper c = alice(meerkat.connectString())) {
+            assertThat(TreeDump.of(c)).containsExactlyEntriesOf(zkDump);
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
