@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                         + " the tree, every stat and every zxid are kept, Meerkat's zxids continue after ZooKeeper's.",
                 "Live: from a running ZooKeeper (or Meerkat) through the client protocol into a running Meerkat, kept"
                         + " in step until you stop it; the source is only read.",
-                "Exit codes: 0 done, 1 bad or damaged input, 2 usage, 3 target not empty (see --force), 4 target in use."})
+                "Exit codes: 0 done, 1 bad or damaged input, 2 usage, 3 target not empty (see --force), 4 target in use,"
+                        + " 5 a live copy that ended not in step."})
 public final class ImportCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
