@@ -6,10 +6,8 @@ import dev.meerkat.core.storage.Fsync;
 import dev.meerkat.core.tree.DataTree;
 import dev.meerkat.core.tree.PathRules;
 import dev.meerkat.core.tree.Znode;
-import dev.meerkat.server.migrate.zookeeper.AclInterner;
 import dev.meerkat.server.migrate.zookeeper.ZkFiles;
 import dev.meerkat.server.migrate.zookeeper.ZkSnapshotWriter;
-import dev.meerkat.server.migrate.zookeeper.ZkTree;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,6 +49,11 @@ public final class Export {
         long t0 = System.nanoTime();
         Path snapDir = options.zkDataDir().resolve(ZkFiles.VERSION_DIR);
         Path logDir = options.zkLogDir() == null ? snapDir : options.zkLogDir().resolve(ZkFiles.VERSION_DIR);
+        ImportTarget meerkat = new ImportTarget(options.dataDir(), options.dataLogDir());
+        if (meerkat.overlaps(options.zkDataDir()) || (options.zkLogDir() != null && meerkat.overlaps(options.zkLogDir()))) {
+            throw new MigrationException(MigrationException.BAD_INPUT, "the ZooKeeper directories and the Meerkat data directory "
+                    + options.dataDir() + " must be apart (one is inside the other)");
+        }
         List<Path> existing = zookeeperFiles(snapDir, logDir);
         // One snapshot may be this very export run before; anything else is refused before any work.
         boolean maybeRerun = existing.size() == 1 && existing.get(0).getFileName().toString().startsWith(ZkFiles.SNAPSHOT_PREFIX + ".");
@@ -64,8 +67,6 @@ public final class Export {
         long zxid = ephemerals.isEmpty() ? state.lastApplied() : state.lastApplied() + 1;
         Ephemerals.delete(tree, ephemerals, zxid);
 
-        progress.phase("converting " + String.format(Locale.ROOT, "%,d", tree.size()) + " znodes", 0);
-        ZkTree zk = toZooKeeper(tree);
         long bytes = 0;
         for (String p : tree.paths()) {
             byte[] d = tree.get(p).data();
@@ -77,11 +78,11 @@ public final class Export {
             Files.createDirectories(snapDir);
             Files.createDirectories(logDir);
             progress.phase("writing " + target, 0);
-            ZkSnapshotWriter.write(zk, zxid, temp, n -> progress.count("znodes written", n));
+            ZkSnapshotWriter.write(source(tree), zxid, temp, n -> progress.count("znodes written", n));
             progress.endLine();
             if (existing.size() == 1 && existing.get(0).equals(target) && Files.mismatch(temp, target) == -1) {
                 Files.delete(temp);
-                return summary(zk, bytes, zxid, target, ephemerals.size(), sessions.size(), 0, true, t0, loaded.snapshot());
+                return summary(tree.size(), bytes, zxid, target, ephemerals.size(), sessions.size(), 0, true, t0, loaded.snapshot());
             }
             if (!existing.isEmpty() && !options.force()) {
                 Files.delete(temp);
@@ -103,40 +104,42 @@ public final class Export {
             }
             throw new MigrationException(MigrationException.BAD_INPUT, "cannot write " + target + ": " + e, e);
         }
-        return summary(zk, bytes, zxid, target, ephemerals.size(), sessions.size(), existing.size(), false, t0, loaded.snapshot());
+        return summary(tree.size(), bytes, zxid, target, ephemerals.size(), sessions.size(), existing.size(), false, t0, loaded.snapshot());
     }
 
-    private Summary summary(ZkTree zk, long bytes, long zxid, Path target, int ephemerals, int sessions, int replaced,
+    private Summary summary(long znodes, long bytes, long zxid, Path target, int ephemerals, int sessions, int replaced,
                             boolean upToDate, long t0, String from) throws MigrationException {
         try {
-            return new Summary(zk.size(), bytes, zxid, target, Files.size(target), ephemerals, sessions, replaced, upToDate,
+            return new Summary(znodes, bytes, zxid, target, Files.size(target), ephemerals, sessions, replaced, upToDate,
                     (System.nanoTime() - t0) / 1e9, from);
         } catch (IOException e) {
             throw new MigrationException(MigrationException.BAD_INPUT, "cannot stat " + target + ": " + e, e);
         }
     }
 
-    /** Meerkat's tree in ZooKeeper's terms: cversion back to the count of child creations. */
-    static ZkTree toZooKeeper(DataTree tree) {
-        ZkTree zk = ZkTree.empty(new AclInterner());
-        ArrayDeque<String> todo = new ArrayDeque<>();
-        todo.add("/");
-        while (!todo.isEmpty()) {
-            String p = todo.poll();
-            Znode z = tree.get(p);
-            Stat s = z.stat();
-            int sum = s.cversion() + s.numChildren();
-            if ((sum & 1) != 0) {
-                throw new IllegalStateException("znode " + p + " has cversion " + s.cversion() + " with " + s.numChildren()
-                        + " children: every create and delete counts once, so their sum must be even");
+    /**
+     * Meerkat's tree in ZooKeeper's terms, parents first: cversion back to ZooKeeper's stored count
+     * of child creations (creations plus deletions is what Meerkat stores; with the children still
+     * there that sum is even, every create and delete counting once).
+     */
+    static ZkSnapshotWriter.Source source(DataTree tree) {
+        return visitor -> {
+            ArrayDeque<String> todo = new ArrayDeque<>();
+            todo.add("/");
+            while (!todo.isEmpty()) {
+                String p = todo.poll();
+                Znode z = tree.get(p);
+                Stat s = z.stat();
+                int sum = s.cversion() + s.numChildren();
+                if ((sum & 1) != 0) {
+                    throw new IllegalStateException("znode " + p + " has cversion " + s.cversion() + " with " + s.numChildren()
+                            + " children: every create and delete counts once, so their sum must be even");
+                }
+                visitor.node(p, z.data(), z.acl(), s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), sum / 2, s.aversion(),
+                        s.ephemeralOwner(), s.pzxid());
+                for (String n : z.children()) todo.add(PathRules.child(p, n));
             }
-            if (!zk.add(p, z.data(), z.acl(), s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), sum / 2, s.aversion(),
-                    s.ephemeralOwner(), s.pzxid())) {
-                throw new IllegalStateException("znode " + p + " without a parent");
-            }
-            for (String n : z.children()) todo.add(PathRules.child(p, n));
-        }
-        return zk;
+        };
     }
 
     /** What ZooKeeper would read from these directories: snapshots, logs and the epoch files of a quorum member. */

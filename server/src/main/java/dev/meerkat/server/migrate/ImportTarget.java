@@ -72,6 +72,13 @@ final class ImportTarget {
         return logDir == null ? List.of(root) : List.of(logDir, root);
     }
 
+    /** True when {@code other} is one of the target's directories, inside one, or holds one. */
+    boolean overlaps(Path other) {
+        Path o = other.toAbsolutePath().normalize();
+        for (Path d : dirs()) if (d.startsWith(o) || o.startsWith(d)) return true;
+        return false;
+    }
+
     /** What the target holds now: the worst of the data and the log directory. */
     Kind kind() throws IOException {
         Kind worst = Kind.EMPTY;
@@ -132,7 +139,7 @@ final class ImportTarget {
      * Writes the state into the staging directories and returns the staged snapshot file. Nothing
      * outside {@code .meerkat-import} changes.
      */
-    Path stage(StateMachine state, long logClockMillis) throws IOException {
+    Path stage(StateMachine state, long logClockMillis, java.util.function.LongConsumer bytesWritten) throws IOException {
         for (Path d : dirs()) deleteTree(d.resolve(STAGING));
         Path stagedRoot = root.resolve(STAGING);
         Path stagedLog = logDir == null ? null : logDir.resolve(STAGING);
@@ -141,7 +148,15 @@ final class ImportTarget {
             SnapshotStore store = SnapshotStore.open(dir.snapshotDirectory());
             SnapshotFile file;
             try (SnapshotWriter writer = store.begin(index, TERM)) {
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(writer.outputStream(), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new java.io.FilterOutputStream(writer.outputStream()) {
+                    private long n;
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                        bytesWritten.accept(n += len);
+                    }
+                }, 1 << 16));
                 SnapshotCodec.write(state, TERM, out);
                 out.flush();
                 file = writer.commit();

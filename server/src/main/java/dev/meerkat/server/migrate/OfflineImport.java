@@ -51,6 +51,10 @@ public final class OfflineImport {
                     + (logDir.equals(snapDir) ? "" : " or " + logDir) + " (is this ZooKeeper's dataDir? pass --zookeeper-log-dir if dataLogDir is set)");
         }
         ImportTarget target = new ImportTarget(options.dataDir(), options.dataLogDir());
+        if (target.overlaps(options.zkDataDir()) || (options.zkLogDir() != null && target.overlaps(options.zkLogDir()))) {
+            throw new MigrationException(MigrationException.BAD_INPUT, "the Meerkat data directory " + options.dataDir()
+                    + " and the ZooKeeper directories must be apart (one is inside the other)");
+        }
         ImportTarget.Kind kind;
         try {
             kind = target.kind();
@@ -115,7 +119,7 @@ public final class OfflineImport {
             progress.phase("writing the Meerkat snapshot at index " + converted.index() + " into " + target.root(), 0);
             Path staged;
             try {
-                staged = target.stage(converted.stateMachine(), logClockMillis);
+                staged = target.stage(converted.stateMachine(), logClockMillis, n -> progress.count("bytes written", n));
             } catch (IOException | RuntimeException e) {
                 target.discardStaging();
                 throw new MigrationException(MigrationException.BAD_INPUT, "cannot write the Meerkat data into " + target.root() + ": " + e

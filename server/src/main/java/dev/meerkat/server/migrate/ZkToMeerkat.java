@@ -7,7 +7,6 @@ import dev.meerkat.core.api.Stat;
 import dev.meerkat.core.api.ZnodeType;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.tree.DataTree;
-import dev.meerkat.server.migrate.zookeeper.ZkNode;
 import dev.meerkat.server.migrate.zookeeper.ZkTree;
 
 import java.util.ArrayList;
@@ -26,6 +25,8 @@ import java.util.List;
  */
 final class ZkToMeerkat {
     private static final String CONFIG = "/zookeeper/config";
+    /** ZooKeeper's and Meerkat's default jute.maxbuffer. */
+    private static final int JUTE_MAXBUFFER_DEFAULT = 0xfffff;
 
     /** {@code latestTime}: the newest ctime or mtime of any znode, in epoch milliseconds (0 for none). */
     record Converted(StateMachine stateMachine, long dataBytes, long latestTime, List<String> notes) {
@@ -41,11 +42,12 @@ final class ZkToMeerkat {
     static Converted convert(ZkTree zk) {
         DataTree tree = DataTree.empty();
         List<String> notes = new ArrayList<>();
-        long[] totals = new long[2];
+        long[] totals = new long[3];
         zk.forEachParentsFirst((path, n) -> {
             byte[] data = n.data();
             totals[0] += data == null ? 0 : data.length;
             totals[1] = Math.max(totals[1], Math.max(n.ctime(), n.mtime()));
+            if (data != null) totals[2] = Math.max(totals[2], data.length);
             if (ZnodeType.isEphemeralOwner(n.ephemeralOwner())) {
                 throw new IllegalStateException("ephemeral znode " + path + " left after every session ended");
             }
@@ -60,6 +62,10 @@ final class ZkToMeerkat {
         });
         long bytes = totals[0];
         long latest = totals[1];
+        if (totals[2] > JUTE_MAXBUFFER_DEFAULT) {
+            notes.add("the largest znode holds " + totals[2] + " bytes, more than clients may read by default: set jute.maxbuffer"
+                    + " to at least " + (totals[2] + 1024) + " in Meerkat's zoo.cfg (as it was set for ZooKeeper)");
+        }
         if (tree.get(CONFIG) == null && tree.get("/zookeeper") != null) {
             notes.add(CONFIG + " was missing (a ZooKeeper 3.4 snapshot); added as ZooKeeper 3.5+ and Meerkat have it");
             restoreFreshConfig(tree);

@@ -227,7 +227,8 @@ public final class LiveCopy {
     // ---- the worker -----------------------------------------------------------------------------
 
     private void loop() {
-        nextReconcileNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.reconcileSeconds());
+        // A first comparison right after the first copy: what changed while it ran, and the first "in step".
+        nextReconcileNanos = System.nanoTime();
         nextReportNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.reportSeconds());
         long backoffMs = 500;
         while (running) {
@@ -403,7 +404,13 @@ public final class LiveCopy {
         Set<String> seen = new HashSet<>();
         List<String> counters = new ArrayList<>();
         long writes = 0;
+        long progressAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.reportSeconds());
         while (!frontier.isEmpty()) {
+            if (deep && System.nanoTime() > progressAt) {
+                out.printf(Locale.ROOT, "live copy: comparing, %,d znodes so far, %,d to go%n", seen.size(), frontier.size());
+                out.flush();
+                progressAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.reportSeconds());
+            }
             List<String> batch = new ArrayList<>(BATCH);
             while (batch.size() < BATCH && !frontier.isEmpty()) {
                 String r = frontier.poll();

@@ -19,6 +19,11 @@ public record LiveCopyOptions(List<InetSocketAddress> source, String sourceRoot,
                                         boolean force, int reconcileSeconds, int reportSeconds) {
         Endpoint src = endpoint(from, "--from-zookeeper");
         Endpoint dst = endpoint(to, "--to");
+        String srcRoot = src.root();
+        String dstRoot = dst.root() == null ? srcRoot : dst.root();
+        if (src.hosts().equals(dst.hosts()) && (srcRoot.startsWith(dstRoot) || dstRoot.startsWith(srcRoot))) {
+            throw new IllegalArgumentException("--from-zookeeper and --to name the same server and overlapping trees");
+        }
         if (reconcileSeconds < 1) throw new IllegalArgumentException("--reconcile-interval must be at least 1 second");
         if (reportSeconds < 1) throw new IllegalArgumentException("--report-interval must be at least 1 second");
         return new LiveCopyOptions(src.hosts(), src.root(), dst.hosts(), dst.root() == null ? src.root() : dst.root(),

@@ -25,12 +25,38 @@ public final class ZkSnapshotWriter {
     private ZkSnapshotWriter() {
     }
 
+    /** Sees one znode with ZooKeeper's stored fields. */
+    public interface NodeVisitor {
+        void node(String path, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
+                  int storedCversion, int aversion, long ephemeralOwner, long pzxid) throws IOException;
+    }
+
+    /** The znodes to write, parents first; walked twice (the ACL table comes before the nodes), the same way both times. */
+    public interface Source {
+        void forEach(NodeVisitor visitor) throws IOException;
+    }
+
     /**
-     * Writes {@code tree} as the state after {@code zxid} into {@code file} and fsyncs it.
+     * Writes the znodes of {@code source} as the state after {@code zxid} into {@code file} and
+     * fsyncs it; returns the tree digest written (ZooKeeper checks it when it loads the file).
      *
      * @param nodesWritten told the running count of nodes, for progress
      */
-    public static void write(ZkTree tree, long zxid, Path file, LongConsumer nodesWritten) throws IOException {
+    public static long write(Source source, long zxid, Path file, LongConsumer nodesWritten) throws IOException {
+        // World:anyone is ZooKeeper's implicit ACL -1; every other list gets a number, in order of first use.
+        Map<List<Acl>, Long> ids = new IdentityHashMap<>();
+        Map<List<Acl>, Long> byValue = new java.util.HashMap<>();
+        List<List<Acl>> table = new java.util.ArrayList<>();
+        source.forEach((path, data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, owner, pzxid) -> {
+            if (ids.containsKey(acl) || acl.equals(Acl.OPEN_ACL_UNSAFE)) return;
+            Long id = byValue.get(acl);
+            if (id == null) {
+                id = (long) table.size() + 1;
+                byValue.put(acl, id);
+                table.add(acl);
+            }
+            ids.put(acl, id);
+        });
         try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
             // Buffered above the checksum too, so that it sums chunks, not single bytes; seals flush first.
             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), new Adler32());
@@ -39,22 +65,6 @@ public final class ZkSnapshotWriter {
             out.writeInt(ZkFiles.FORMAT_VERSION);
             out.writeLong(-1); // FileSnap's dbId
             out.writeInt(0);   // sessions: none cross a migration
-
-            List<String> paths = new java.util.ArrayList<>(tree.size());
-            List<ZkNode> nodes = new java.util.ArrayList<>(tree.size());
-            tree.forEachParentsFirst((p, n) -> {
-                paths.add(p);
-                nodes.add(n);
-            });
-            // World:anyone is ZooKeeper's implicit ACL -1; every other list gets a number, in order of first use.
-            Map<List<Acl>, Long> ids = new IdentityHashMap<>();
-            List<List<Acl>> table = new java.util.ArrayList<>();
-            for (ZkNode node : nodes) {
-                List<Acl> acl = node.acl();
-                if (acl.equals(Acl.OPEN_ACL_UNSAFE) || ids.containsKey(acl)) continue;
-                ids.put(acl, (long) table.size() + 1);
-                table.add(acl);
-            }
             out.writeInt(table.size());
             for (int i = 0; i < table.size(); i++) {
                 out.writeLong(i + 1);
@@ -66,36 +76,38 @@ public final class ZkSnapshotWriter {
                     writeString(out, a.id().id());
                 }
             }
-            long count = 0;
-            for (int i = 0; i < paths.size(); i++) {
-                String p = paths.get(i);
-                ZkNode n = nodes.get(i);
-                writeString(out, p.equals(ZkTree.ROOT) ? "" : p);
-                writeBuffer(out, n.data);
-                out.writeLong(n.acl.equals(Acl.OPEN_ACL_UNSAFE) ? -1 : ids.get(n.acl));
-                out.writeLong(n.czxid);
-                out.writeLong(n.mzxid);
-                out.writeLong(n.ctime);
-                out.writeLong(n.mtime);
-                out.writeInt(n.version);
-                out.writeInt(n.cversion);
-                out.writeInt(n.aversion);
-                out.writeLong(n.ephemeralOwner);
-                out.writeLong(n.pzxid);
-                if (++count % 4096 == 0) nodesWritten.accept(count);
-            }
+            ZkDigest digester = new ZkDigest();
+            long[] state = new long[2]; // digest, count
+            source.forEach((path, data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, owner, pzxid) -> {
+                writeString(out, path.equals(ZkTree.ROOT) ? "" : path);
+                writeBuffer(out, data);
+                Long id = ids.get(acl);
+                out.writeLong(id == null ? -1 : id);
+                out.writeLong(czxid);
+                out.writeLong(mzxid);
+                out.writeLong(ctime);
+                out.writeLong(mtime);
+                out.writeInt(version);
+                out.writeInt(cversion);
+                out.writeInt(aversion);
+                out.writeLong(owner);
+                out.writeLong(pzxid);
+                state[0] += digester.of(path, data, czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, owner);
+                if (++state[1] % 4096 == 0) nodesWritten.accept(state[1]);
+            });
             writeString(out, "/");
             seal(out, checked);
             out.writeLong(zxid);
             out.writeInt(ZkDigest.VERSION);
-            out.writeLong(tree.digest());
+            out.writeLong(state[0]);
             seal(out, checked);
             out.writeLong(zxid);
             seal(out, checked);
             out.flush();
             checked.flush();
             fos.getChannel().force(true);
-            nodesWritten.accept(count);
+            nodesWritten.accept(state[1]);
+            return state[0];
         }
     }
 

@@ -171,25 +171,6 @@ public final class ZkTree {
         return true;
     }
 
-    /**
-     * Adds a node with the given stored fields under an existing parent (parents first); returns
-     * false when the parent is missing.
-     */
-    public boolean add(String path, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
-                       int storedCversion, int aversion, long ephemeralOwner, long pzxid) {
-        ZkNode n = new ZkNode(data, acls.intern(acl));
-        n.czxid = czxid;
-        n.mzxid = mzxid;
-        n.ctime = ctime;
-        n.mtime = mtime;
-        n.version = version;
-        n.cversion = storedCversion;
-        n.aversion = aversion;
-        n.ephemeralOwner = ephemeralOwner;
-        n.pzxid = pzxid;
-        return load(path, n);
-    }
-
     // ---- replay -----------------------------------------------------------------------------
 
     /**
