@@ -137,6 +137,9 @@ public final class LiveCopy {
         } catch (IOException e) {
             close();
             throw new MigrationException(MigrationException.BAD_INPUT, "live copy failed: " + e.getMessage(), e);
+        } catch (MigrationException e) {
+            close();
+            throw e;
         }
         running = true;
         if (!options.once()) {
