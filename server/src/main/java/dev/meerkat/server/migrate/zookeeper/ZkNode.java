@@ -3,7 +3,8 @@ package dev.meerkat.server.migrate.zookeeper;
 import dev.meerkat.core.api.Acl;
 
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +25,8 @@ public final class ZkNode {
     int aversion;
     long ephemeralOwner;
     long pzxid;
-    private Set<String> children;
+    /** Child name → child: the walk parents first then needs no lookup by path. */
+    private Map<String, ZkNode> children;
 
     ZkNode(byte[] data, List<Acl> acl) {
         this.data = data;
@@ -82,16 +84,21 @@ public final class ZkNode {
     }
 
     public Set<String> children() {
-        return children == null ? Collections.emptySet() : Collections.unmodifiableSet(children);
+        return children == null ? Collections.emptySet() : Collections.unmodifiableSet(children.keySet());
+    }
+
+    /** The children with their names, in no particular order; null when there are none. */
+    Map<String, ZkNode> childNodes() {
+        return children;
     }
 
     public int childCount() {
         return children == null ? 0 : children.size();
     }
 
-    void addChild(String name) {
-        if (children == null) children = new HashSet<>(4);
-        children.add(name);
+    void addChild(String name, ZkNode child) {
+        if (children == null) children = new HashMap<>(4);
+        children.put(name, child);
     }
 
     void removeChild(String name) {

@@ -131,14 +131,12 @@ public final class ZkTree {
             ZkNode n = found.get(i);
             visitor.accept(p, n);
             if (n.childCount() == 0) continue;
-            String[] names = n.children().toArray(new String[0]);
-            java.util.Arrays.sort(names);
-            for (String name : names) {
-                String c = child(p, name);
-                ZkNode cn = nodes.get(c);
-                if (cn == null) continue;
-                paths.add(c);
-                found.add(cn);
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, ZkNode>[] kids = n.childNodes().entrySet().toArray(new Map.Entry[0]);
+            java.util.Arrays.sort(kids, Map.Entry.comparingByKey());
+            for (Map.Entry<String, ZkNode> k : kids) {
+                paths.add(child(p, k.getKey()));
+                found.add(k.getValue());
             }
             // What has been visited is not needed again: let it go as the walk proceeds.
             paths.set(i, null);
@@ -163,7 +161,7 @@ public final class ZkTree {
         if (!path.equals(ROOT)) {
             ZkNode parent = nodes.get(parentOf(path));
             if (parent == null) return false;
-            parent.addChild(nameOf(path));
+            parent.addChild(nameOf(path), node);
         }
         nodes.put(path, node);
         index(path, node.ephemeralOwner, true);
@@ -253,9 +251,9 @@ public final class ZkTree {
             parent.cversion = parentCVersion;
             parent.pzxid = zxid;
         }
-        parent.addChild(nameOf(path));
-        rehash(parentPath, parent);
         ZkNode node = new ZkNode(data, acl);
+        parent.addChild(nameOf(path), node);
+        rehash(parentPath, parent);
         node.czxid = zxid;
         node.mzxid = zxid;
         node.pzxid = zxid;
