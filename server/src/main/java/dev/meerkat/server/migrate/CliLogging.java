@@ -9,12 +9,12 @@ final class CliLogging {
     private CliLogging() {
     }
 
+    /** Raises the root log level to WARN unless asked to be verbose (or it is already that quiet). */
     static void quiet(boolean verbose) {
         if (verbose) return;
-        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root && root.getLevel() != null
-                && root.getLevel().isGreaterOrEqual(Level.WARN)) {
-            return;
+        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root
+                && (root.getLevel() == null || !root.getLevel().isGreaterOrEqual(Level.WARN))) {
+            root.setLevel(Level.WARN);
         }
-        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) root.setLevel(Level.WARN);
     }
 }
