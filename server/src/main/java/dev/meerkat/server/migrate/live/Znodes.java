@@ -25,6 +25,7 @@ final class Znodes {
     static final int NO_NODE = -101;
     static final int NO_AUTH = -102;
     static final int NODE_EXISTS = -110;
+    static final List<ACL> OPEN = List.of(new ACL(31, new dev.meerkat.wire.proto.Id("world", "anyone")));
 
     private Znodes() {
     }
@@ -89,5 +90,15 @@ final class Znodes {
 
     static CompletableFuture<WireClient.Reply> multi(WireClient c, List<Request.MultiOp> ops) {
         return c.send(new MultiRequest(ops));
+    }
+
+    /** The result of a request, or the {@link java.io.IOException} that lost it (the connection went). */
+    static <T> T await(CompletableFuture<T> f) throws java.io.IOException {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.IOException io) throw io;
+            throw e;
+        }
     }
 }
