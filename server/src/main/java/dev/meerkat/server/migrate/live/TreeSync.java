@@ -125,12 +125,8 @@ final class TreeSync {
                 Znodes.Read s = Znodes.await(src.get(i));
                 Znodes.Read d = Znodes.await(dst.get(i));
                 if (s.err() == Znodes.NO_NODE) {
-                    mirrored.remove(r);
                     ephemerals.remove(r);
-                    if (d.exists() && !d.ephemeral()) {
-                        writes += deleteTargetSubtree(r);
-                        diffs.add(r, "not on the source: deleted from the target");
-                    }
+                    writes += removeFromTarget(r, d, diffs, "not on the source");
                     continue;
                 }
                 if (s.err() != Znodes.OK) {
@@ -140,11 +136,7 @@ final class TreeSync {
                 unreadable.remove(r);
                 if (s.ephemeral()) {
                     ephemerals.add(r);
-                    mirrored.remove(r);
-                    if (d.exists() && !d.ephemeral()) {
-                        writes += deleteTargetSubtree(r);
-                        diffs.add(r, "ephemeral on the source: deleted from the target");
-                    }
+                    writes += removeFromTarget(r, d, diffs, "ephemeral on the source");
                     continue;
                 }
                 ephemerals.remove(r);
@@ -183,6 +175,14 @@ final class TreeSync {
         }
         writes += advanceCounters(counters, diffs);
         return writes;
+    }
+
+    /** What the source does not have (as a persistent znode) goes from the target, unless it is the target's own ephemeral. */
+    private long removeFromTarget(String rel, Znodes.Read onTarget, Differences diffs, String why) throws IOException {
+        mirrored.remove(rel);
+        if (!onTarget.exists() || onTarget.ephemeral()) return 0;
+        diffs.add(rel, why + ": deleted from the target");
+        return deleteTargetSubtree(rel);
     }
 
     private record Write(String rel, CompletableFuture<WireClient.Reply> reply) {
