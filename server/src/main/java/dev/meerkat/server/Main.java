@@ -4,6 +4,8 @@ import dev.meerkat.core.storage.DataDirectoryException;
 import dev.meerkat.server.config.ConfigException;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.config.ZooCfgParser;
+import dev.meerkat.server.migrate.ExportCommand;
+import dev.meerkat.server.migrate.ImportCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -17,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
 @Command(name = "meerkat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.")
+        description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.",
+        subcommands = {ImportCommand.class, ExportCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
