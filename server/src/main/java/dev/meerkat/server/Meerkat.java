@@ -15,11 +15,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,18 +40,18 @@ public final class Meerkat implements AutoCloseable {
     private final DataDirectory dataDirectory;
     private final Node node;
     private final ZkServer zkServer;
-    private final PrometheusMeterRegistry meters;
+    /** Made on first use: an embedded test server that nobody scrapes does not pay for it at start. */
+    private volatile PrometheusMeterRegistry meters;
     private final AdminHttpServer adminServer;
     private final long startNanos;
 
     private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, ZkServer zkServer,
-                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, long startNanos) {
+                    AdminHttpServer adminServer, long startNanos) {
         this.config = config;
         this.vertx = vertx;
         this.dataDirectory = dataDirectory;
         this.node = node;
         this.zkServer = zkServer;
-        this.meters = meters;
         this.adminServer = adminServer;
         this.startNanos = startNanos;
     }
@@ -68,18 +69,27 @@ public final class Meerkat implements AutoCloseable {
     /** Starts a node; returns once it accepts clients. */
     public static Meerkat start(ServerConfig config) {
         long t0 = System.nanoTime();
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        // Vert.x comes up on its own thread while the node starts here: on a cold JVM each is mostly class loading.
+        CompletableFuture<Vertx> vertxStarting = VertxStarter.startAsync(loops, config.adminEnabled());
         DataDirectory dir = null;
         LogStore log;
         SnapshotStore snapshots = null;
         if (config.inMemory()) {
             log = new MemoryLogStore();
         } else {
-            dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            try {
+                dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            } catch (RuntimeException e) {
+                closeWhenStarted(vertxStarting);
+                throw e;
+            }
             try {
                 log = ChronicleLogStore.open(dir.logDirectory());
                 snapshots = SnapshotStore.open(dir.snapshotDirectory());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 dir.close();
+                closeWhenStarted(vertxStarting);
                 throw e;
             }
         }
@@ -92,10 +102,17 @@ public final class Meerkat implements AutoCloseable {
         } catch (RuntimeException e) {
             log.close();
             if (dir != null) dir.close();
+            closeWhenStarted(vertxStarting);
             throw e;
         }
-        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        Vertx vertx;
+        try {
+            vertx = vertxStarting.join();
+        } catch (CompletionException e) {
+            node.close();
+            if (dir != null) dir.close();
+            throw new IllegalStateException("could not start Vert.x: " + e.getCause(), e.getCause());
+        }
         WireConfig wire = WireConfig.defaults(config.tickTime())
                 .withHost(config.clientPortAddress())
                 .withPort(config.clientPort())
@@ -104,8 +121,6 @@ public final class Meerkat implements AutoCloseable {
                 .withMaxBuffer(config.juteMaxBuffer())
                 .withFourLetterWords(config.fourLetterWords())
                 .withSuperDigest(config.superDigest());
-        // One registry for every meter of this server, whoever exposes it.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             AdminHttpServer admin = null;
@@ -114,7 +129,7 @@ public final class Meerkat implements AutoCloseable {
                 admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            return new Meerkat(config, vertx, dir, node, server, meters, admin, t0);
+            return new Meerkat(config, vertx, dir, node, server, admin, t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             vertx.close();
@@ -145,9 +160,21 @@ public final class Meerkat implements AutoCloseable {
         return node;
     }
 
-    /** Every meter this server keeps (Micrometer, exposed in the Prometheus format). */
+    /** Every meter this server keeps (Micrometer, exposed in the Prometheus format): one registry, whoever exposes it. */
     public PrometheusMeterRegistry meters() {
-        return meters;
+        PrometheusMeterRegistry m = meters;
+        if (m == null) {
+            synchronized (this) {
+                m = meters;
+                if (m == null) meters = m = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            }
+        }
+        return m;
+    }
+
+    /** A start that failed before Vert.x was needed still must not leave its event loops behind. */
+    private static void closeWhenStarted(CompletableFuture<Vertx> starting) {
+        starting.thenAccept(Vertx::close);
     }
 
     /** The admin HTTP server's port, or -1 when it is not enabled. */
