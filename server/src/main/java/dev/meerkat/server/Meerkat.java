@@ -85,6 +85,7 @@ public final class Meerkat implements AutoCloseable {
                 throw e;
             }
             try {
+                ChronicleAccess.require(dir.logDirectory().toString());
                 log = ChronicleLogStore.open(dir.logDirectory());
                 snapshots = SnapshotStore.open(dir.snapshotDirectory());
             } catch (RuntimeException | LinkageError e) {
