@@ -83,6 +83,8 @@ class EmbeddedJarIT {
                 InMemoryProbe.class.getName(), List.of(), Duration.ofSeconds(120));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("PROBE_OK jvm-args=[-verbose:class]");
+        // Logged through the SLF4J 2 API to its binding (slf4j-simple here; the consumer project checks a 1.7 one).
+        assertThat(r.output()).contains("dev.meerkat.wire.server.ZkServer - serving ZooKeeper clients on 127.0.0.1:");
         List<String> loaded = r.output().lines().filter(l -> l.startsWith("[") && l.contains("class,load")).toList();
         assertThat(loaded).as("classes loaded").hasSizeGreaterThan(500);
         assertThat(loaded.stream().filter(l -> l.contains("openhft") || l.contains("agrona") || l.contains("chronicle")).collect(Collectors.toList()))
