@@ -23,10 +23,20 @@ final class VertxStarter {
      */
     private static final String DISABLE_DNS_RESOLVER = SysProps.DISABLE_DNS_RESOLVER.name;
 
+    /**
+     * Netty 4.2 registers JFR events for its buffers at the first allocation, which on a cold JVM
+     * costs more than the rest of a client's first request (some 150 classes, annotation proxies,
+     * regular expressions). The embedded artifact renames this property with its relocated Netty, so
+     * turning it off there concerns Meerkat's own copy only; the unrelocated server leaves it alone.
+     */
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     private VertxStarter() {
     }
 
     static CompletableFuture<Vertx> startAsync(int eventLoops, boolean serveFiles) {
+        // Before Netty's first class is initialised (the Vert.x thread below does that).
+        if (NETTY_JFR.startsWith("dev.") && System.getProperty(NETTY_JFR) == null) System.setProperty(NETTY_JFR, "false");
         CompletableFuture<Vertx> started = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
