@@ -25,10 +25,21 @@ final class Inbox<T> extends InboxCounters {
     private final Object[] slots;
     private final int capacity;
     private final int mask;
-    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Shared by every inbox of one consumer, so that an offer to any of them wakes it. */
+    private final AtomicBoolean sleeping;
     private volatile Thread consumer;
 
     Inbox(int requestedCapacity) {
+        this(requestedCapacity, new AtomicBoolean());
+    }
+
+    /** An inbox whose consumer also sleeps on {@code sibling}: an offer to either wakes it. */
+    Inbox(int requestedCapacity, Inbox<?> sibling) {
+        this(requestedCapacity, sibling.sleeping);
+    }
+
+    private Inbox(int requestedCapacity, AtomicBoolean sleeping) {
+        this.sleeping = sleeping;
         if (requestedCapacity < 2 || requestedCapacity > (1 << 30)) {
             throw new IllegalArgumentException("inbox capacity out of range: " + requestedCapacity);
         }
@@ -102,9 +113,16 @@ final class Inbox<T> extends InboxCounters {
 
     /** Parks the consumer until an offer arrives or the timeout passes. */
     void idle(long timeoutNanos) {
+        idle(timeoutNanos, null);
+    }
+
+    /** Parks the consumer until an offer arrives here or in {@code sibling} (which shares the wake-up), or the timeout passes. */
+    void idle(long timeoutNanos, Inbox<?> sibling) {
         sleeping.set(true);
         // Checked after announcing sleep, so an offer in between unparks us instead of being missed.
-        if (isEmpty()) LockSupport.parkNanos(this, Math.max(timeoutNanos, TimeUnit.MICROSECONDS.toNanos(50)));
+        if (isEmpty() && (sibling == null || sibling.isEmpty())) {
+            LockSupport.parkNanos(this, Math.max(timeoutNanos, TimeUnit.MICROSECONDS.toNanos(50)));
+        }
         sleeping.set(false);
     }
 

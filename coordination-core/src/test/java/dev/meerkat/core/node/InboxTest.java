@@ -111,4 +111,24 @@ class InboxTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("woken, not timed out").isLessThan(30);
         consumer.join();
     }
+
+    @Test
+    void anOfferToASiblingWakesTheSharedConsumer() throws Exception {
+        Inbox<String> first = new Inbox<>(8);
+        Inbox<String> second = new Inbox<>(8, first);
+        CountDownLatch got = new CountDownLatch(1);
+        Thread consumer = new Thread(() -> {
+            while (got.getCount() > 0) {
+                int n = first.drain(s -> got.countDown(), 10) + second.drain(s -> got.countDown(), 10);
+                if (n == 0) first.idle(TimeUnit.SECONDS.toNanos(60), second);
+            }
+        });
+        first.bindConsumer(consumer);
+        second.bindConsumer(consumer);
+        consumer.start();
+        while (consumer.getState() != Thread.State.TIMED_WAITING && consumer.isAlive()) Thread.onSpinWait();
+        assertThat(second.offer("to the sibling")).isTrue();
+        assertThat(got.await(30, TimeUnit.SECONDS)).as("woken through the shared flag").isTrue();
+        consumer.join();
+    }
 }
