@@ -7,7 +7,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.function.Function;
 
-/** Sets the fields of a test class that carry an injection annotation (for this library's extensions). */
+/** Sets the fields of a test class that carry an injection annotation. Shared by this library's extensions; not an API. */
 public final class Injection {
     private Injection() {
     }

@@ -47,6 +47,8 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
     private final Lifecycle lifecycle;
     /** The server this instance started, for the {@code @RegisterExtension} accessors. */
     private volatile Meerkat meerkat;
+    /** Whether {@link #meerkat} belongs to the current test only (and is closed with it). */
+    private volatile boolean perTest;
 
     /** An in-memory server on a free loopback port, as {@link Meerkat#embedded()}. */
     public MeerkatExtension() {
@@ -59,8 +61,8 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
     }
 
     /**
-     * A server with this configuration (for instance a shorter tick time or a custom session
-     * timeout range). Port 0 picks a free port; a null data directory keeps the data in memory.
+     * A server with this configuration (for instance {@code Meerkat.embeddedConfig(null).withTickTime(200)}).
+     * Port 0 picks a free port; a null data directory keeps the data in memory.
      */
     public static MeerkatExtension withConfig(ServerConfig config) {
         return new MeerkatExtension(Objects.requireNonNull(config, "config"), null);
@@ -117,6 +119,7 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
             running = start();
             context.getStore(NAMESPACE).put(KEY, running);
             meerkat = running.meerkat;
+            perTest = true;
             Injection.inject(InjectMeerkat.class, context.getRequiredTestClass(), null, running::value);
         } else {
             running = context.getStore(NAMESPACE).get(KEY, Running.class);
@@ -128,9 +131,12 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void afterEach(ExtensionContext context) {
-        // A per-method server is closed with the method's context (its store); forget it here so that
+        // A per-test server is closed with the method's context (its store); forget it here so that
         // the accessors do not hand out a closed server.
-        if (lifecycleOf(context) == Lifecycle.PER_METHOD) meerkat = null;
+        if (perTest) {
+            perTest = false;
+            meerkat = null;
+        }
     }
 
     @Override

@@ -58,12 +58,22 @@ public final class Meerkat implements AutoCloseable {
 
     /** A single node on a free loopback port, keeping its data in memory: for tests. */
     public static Meerkat embedded() {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null));
+        return start(embeddedConfig(null));
     }
 
     /** A single node on a free loopback port with its data in {@code dataDir}. */
     public static Meerkat embedded(Path dataDir) {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir));
+        return start(embeddedConfig(dataDir));
+    }
+
+    /**
+     * What an embedded (test) server runs with, to change before {@link #start}: a free loopback
+     * port, data in {@code dataDir} (null: in memory), and nothing a test does not need (no admin
+     * HTTP server).
+     */
+    public static ServerConfig embeddedConfig(Path dataDir) {
+        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir)
+                .withAdminServer(false, "127.0.0.1", 0);
     }
 
     /** Starts a node; returns once it accepts clients. */
