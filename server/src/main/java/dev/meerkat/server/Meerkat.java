@@ -31,7 +31,6 @@ import dev.meerkat.wire.server.ZkServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +38,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,8 +87,9 @@ public final class Meerkat implements AutoCloseable {
      * Curator's TestingServer does), and no AdminServer, so that many servers fit on one machine.
      */
     public static ServerConfig embeddedConfig(Path dataDir) {
+        // No Kafka view: a test's own Kafka brings its own classes, and the view's are not needed there.
         return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir)
-                .withFourLetterWords(Set.of("*")).withAdminServer(false, "127.0.0.1", 0);
+                .withFourLetterWords(Set.of("*")).withAdminServer(false, "127.0.0.1", 0).withKafkaView(KafkaViewConfig.disabled());
     }
 
     /**
@@ -101,6 +102,9 @@ public final class Meerkat implements AutoCloseable {
         if (!cluster.isStandalone() && config.inMemory()) {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        // Vert.x comes up on its own thread while the node starts here: on a cold JVM each is mostly class loading.
+        CompletableFuture<Vertx> vertxStarting = VertxStarter.startAsync(loops, config.adminEnabled());
         // One registry for every meter of this server, whoever exposes it.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Operations ops = new Operations(config, meters);
@@ -110,13 +114,20 @@ public final class Meerkat implements AutoCloseable {
         if (config.inMemory()) {
             log = new MemoryLogStore();
         } else {
-            dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            try {
+                dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            } catch (RuntimeException e) {
+                closeWhenStarted(vertxStarting);
+                throw e;
+            }
             try {
                 if (!cluster.isStandalone()) dir.claimServer(cluster.myId());
+                ChronicleAccess.require(dir.logDirectory().toString());
                 log = ChronicleLogStore.open(dir.logDirectory());
                 snapshots = SnapshotStore.open(dir.snapshotDirectory());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 dir.close();
+                closeWhenStarted(vertxStarting);
                 throw e;
             }
         }
@@ -127,8 +138,14 @@ public final class Meerkat implements AutoCloseable {
                 .withRaftTiming(ensemble.raftTickMs(), ensemble.electionTicks())
                 .withLinearizableReads(ensemble.linearizableReads());
         MeteredLogStore metered = new MeteredLogStore(log, ops.metrics(), config.operations().fsyncWarningThresholdMs());
-        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        Vertx vertx;
+        try {
+            vertx = vertxStarting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            metered.close();
+            if (dir != null) dir.close();
+            throw new IllegalStateException("could not start Vert.x: " + e.getCause(), e.getCause());
+        }
         Node node = new Node(nodeConfig, cluster, metered, snapshots).listener(ops.metrics());
         PeerTransport peers = PeerTransport.NONE;
         String listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
@@ -215,6 +232,10 @@ public final class Meerkat implements AutoCloseable {
                     config.adminAddress(), config.adminPort(), e.getCause().getMessage());
             return null;
         }
+    }
+
+    private static void closeWhenStarted(CompletableFuture<Vertx> starting) {
+        starting.thenAccept(Vertx::close);
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws InterruptedException, ExecutionException, TimeoutException {

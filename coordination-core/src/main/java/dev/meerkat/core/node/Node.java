@@ -260,32 +260,30 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Re-attaches a session to a new connection when id and password match; completes with the
-     * session, or null when it does not exist (expired) or the password is wrong. A session this
-     * server already holds is re-attached here at once; one held elsewhere (or unknown here, as on
-     * a server that lags) goes through the log, which makes this server its owner.
+     * Re-attaches a session to a new connection when id and password match. Completes with
+     * {@link OpResult.SessionAttached}; with {@code Error(SESSION_EXPIRED)} when the session does not
+     * exist or the password is wrong; or with another error when the answer cannot be known now (no
+     * leader to take the attach, say): then the client must try again, its session is not lost. A
+     * session this server already holds is re-attached here at once; one held elsewhere (or unknown
+     * here, as on a server that lags) goes through the log, which makes this server its owner.
      */
-    public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<Session> done) {
+    public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<OpResult> done) {
         return apply.inbox.offer(() -> {
             Session s = apply.state().session(sessionId);
             if (s != null && (!Arrays.equals(s.password(), password) || sessions.isExpiring(sessionId))) {
-                done.complete(null, apply.lastApplied());
+                done.complete(new OpResult.Error(ErrorCode.SESSION_EXPIRED), apply.lastApplied());
                 return;
             }
             if (s != null && s.ownerServer() == cluster.myId()) {
                 attached(s, owner);
-                done.complete(s, apply.lastApplied());
+                done.complete(new OpResult.SessionAttached(s), apply.lastApplied());
                 return;
             }
             boolean queued = submit(new Command.AttachSession(sessionId, password), (result, zxid) -> {
-                if (result instanceof OpResult.SessionAttached a) {
-                    attached(a.session(), owner);
-                    done.complete(a.session(), zxid);
-                } else {
-                    done.complete(null, zxid);
-                }
+                if (result instanceof OpResult.SessionAttached a) attached(a.session(), owner);
+                done.complete(result, zxid);
             });
-            if (!queued) done.complete(null, apply.lastApplied());
+            if (!queued) done.complete(new OpResult.Error(ErrorCode.CONNECTION_LOSS), apply.lastApplied());
         });
     }
 
