@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
 @Command(name = "meerkat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.",
-        subcommands = {ImportCommand.class, ExportCommand.class})
+        subcommands = {ImportCommand.class, ExportCommand.class, TransferLeadershipCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -21,6 +21,9 @@ final class Progress {
     boolean probeSent;
     /** Heard from since the last check-quorum round. */
     boolean recentActive;
+    /** Leader ticks since the follower last answered; unlike recentActive, never reset in bulk. */
+    int silentTicks = NEVER_HEARD;
+    static final int NEVER_HEARD = 1 << 30;
     boolean learner;
     final Inflights inflights;
 

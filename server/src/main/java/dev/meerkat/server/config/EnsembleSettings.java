@@ -23,13 +23,17 @@ import java.util.List;
  * @param raftTickMs        {@code meerkat.raftTickMs}: the heartbeat interval
  * @param electionTicks     {@code meerkat.electionTicks}: ticks without a leader before an election
  * @param linearizableReads {@code meerkat.linearizableReads}: every read waits for the leader's read index
+ * @param reconfigEnabled   ZooKeeper's reconfigEnabled: the ensemble can be changed with reconfig
+ * @param readOnlyModeEnabled ZooKeeper's readonlymode.enabled (also read as a system property): a
+ *                          server cut off from its quorum keeps serving reads to clients that allow it
  */
 public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int initLimit, int syncLimit,
                                boolean listenOnAllIps, boolean standaloneEnabled, int raftTickMs, int electionTicks,
-                               boolean linearizableReads) {
+                               boolean linearizableReads, boolean reconfigEnabled, boolean readOnlyModeEnabled) {
 
     public static EnsembleSettings none() {
-        return new EnsembleSettings(List.of(), false, 10, 5, false, true, 50, 20, false);
+        return new EnsembleSettings(List.of(), false, 10, 5, false, true, 50, 20, false, false,
+                Boolean.getBoolean("readonlymode.enabled"));
     }
 
     public EnsembleSettings {
@@ -56,10 +60,11 @@ public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int i
             throw new ConfigException(dataDir.resolve("myid") + " says this is server " + myId + ", but there is no server." + myId
                     + " line (the ensemble has servers " + servers.stream().map(ServerSpec::id).toList() + ")");
         }
-        if (observer && !self.observer()) {
+        // With reconfig on, a server's role is what its line (or the log) says: a reconfig may change it.
+        if (!reconfigEnabled && observer && !self.observer()) {
             throw new ConfigException("peerType=observer, but server." + myId + " is not marked :observer; every server must see it as an observer");
         }
-        if (!observer && self.observer()) {
+        if (!reconfigEnabled && !observer && self.observer()) {
             throw new ConfigException("server." + myId + " is marked :observer: set peerType=observer in its configuration too");
         }
         return ClusterConfig.of(myId, servers);

@@ -32,8 +32,8 @@ public final class ZooCfgParser {
      * peerType, initLimit, syncLimit and the rest, are {@link EnsembleParser}'s).
      */
     static final Set<String> ENSEMBLE_KEYS = Set.of("electionPortBindRetry",
-            "cnxTimeout", "reconfigEnabled", "dynamicConfigFile", "syncEnabled",
-            "sslQuorum", "readonlymode.enabled", "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
+            "cnxTimeout", "syncEnabled",
+            "sslQuorum", "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
             "quorumCnxnTimeoutMs", "maxTimeToWaitForEpoch", "observer.reconnectDelayMs", "observer.election.DelayMs",
             "quorum.cnxn.threads.size", "sslQuorumReloadCertFiles", "portUnification", "learner.closeSocketAsync",
             "fastleader.minNotificationInterval", "fastleader.maxNotificationInterval", "maxConcurrentSnapSyncs",
@@ -164,6 +164,7 @@ public final class ZooCfgParser {
 
     ServerConfig parse(String name, List<String> lines, Path baseDir) {
         Settings s = new Settings();
+        s.baseDir = baseDir;
         Set<String> reported = new HashSet<>();
         for (ZooCfgReader.Entry e : ZooCfgReader.read(name, lines)) {
             String where = name + ":" + e.line();
@@ -270,7 +271,8 @@ public final class ZooCfgParser {
                 "admin.snapshot.enabled", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
                 "metricsProvider.exportJvmInfo", "kafka.registry.enabled", "kafka.probe.enabled", "kafka.probe.intervalMs",
                 "kafka.probe.timeoutMs", "peerType", "initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs",
-                "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads"}).collect(Collectors.toSet());
+                "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads", "reconfigEnabled",
+                "dynamicConfigFile", "readonlymode.enabled"}).collect(Collectors.toSet());
     }
 
     /** ZooKeeper's list: comma separated, trimmed, empty items dropped. */
@@ -324,12 +326,13 @@ public final class ZooCfgParser {
         long fsyncWarningMs = ops.fsyncWarningThresholdMs();
         KafkaViewConfig kafka = defaults.kafkaView();
         boolean portGiven;
+        Path baseDir;
         final EnsembleParser ensemble = new EnsembleParser();
 
         ServerConfig build(String name) {
             OperationsConfig o = new OperationsConfig(commandUrl, adminRequired && adminEnabled, metricsProvider, metricsHost, metricsPort,
                     exportJvm, snapshotCommand, fsyncWarningMs, null, null);
-            EnsembleSettings ens = ensemble.build(name);
+            EnsembleSettings ens = ensemble.build(name, baseDir);
             // In an ensemble without clientPort, each server may take its client port from its own server.N line.
             int clientPort = !portGiven && !ens.servers().isEmpty() ? -1 : port;
             return new ServerConfig(address, clientPort, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns, maxBuffer, words,

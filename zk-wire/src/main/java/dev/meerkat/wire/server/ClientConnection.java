@@ -8,6 +8,8 @@ import dev.meerkat.core.watch.Watcher;
 import dev.meerkat.wire.jute.JuteException;
 import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.jute.JuteOutput;
+import dev.meerkat.core.cluster.ReconfigSpec;
+import dev.meerkat.wire.proto.ReconfigRequest;
 import dev.meerkat.wire.proto.AuthPacket;
 import dev.meerkat.wire.proto.ConnectResponse;
 import dev.meerkat.wire.proto.OpCode;
@@ -163,6 +165,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         }
     }
 
+    private volatile boolean readOnly;
+
     private void onRequest(byte[] body) {
         JuteInput in = new JuteInput(body, 0, body.length, config.maxBuffer());
         RequestHeader header;
@@ -172,7 +176,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             close("malformed request header: " + e.getMessage());
             return;
         }
-        node.touch(binding.sessionId());
+        if (!readOnly) node.touch(binding.sessionId());
         Request request;
         try {
             request = Request.decode(header.type(), in);
@@ -182,6 +186,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             return;
         }
         int xid = header.xid();
+        if (readOnly && refusedReadOnly(header.type(), xid, request)) return;
         switch (header.type()) {
             case OpCode.PING -> {
                 long zxid = node.lastApplied();
@@ -194,7 +199,11 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             case OpCode.WHO_AM_I -> pipeline.local(xid, request, Reply.ok(identities.whoAmI()), identities.current(), false);
             // ZooKeeper without SASL configured answers OK with no token (its SASL server is null) and keeps the connection.
             case OpCode.SASL -> pipeline.local(xid, request, Reply.ok(new SetSASLResponse(null)), identities.current(), false);
-            case OpCode.RECONFIG -> pipeline.local(xid, request, Reply.error(ErrorCode.RECONFIG_DISABLED.code()), identities.current(), false);
+            case OpCode.RECONFIG -> {
+                ReconfigRequest r = (ReconfigRequest) request;
+                pipeline.reconfig(xid, request, new ReconfigSpec(r.joiningServers(), r.leavingServers(), r.newMembers(), r.curConfigId()),
+                        identities.current());
+            }
             default -> {
                 Translation t = RequestTranslator.translate(request);
                 if (t instanceof Translation.Write w) {
@@ -208,6 +217,43 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
                 }
             }
         }
+    }
+
+    /**
+     * On a read-only server: writes, sync, check and reconfig get NOT_READONLY, as from ZooKeeper's
+     * ReadOnlyRequestProcessor; closing the session ends only this connection (the session is
+     * this server's own, or lives on in the ensemble). True when the request was answered here.
+     */
+    private boolean refusedReadOnly(int opcode, int xid, Request request) {
+        switch (opcode) {
+            case OpCode.CLOSE_SESSION -> {
+                pipeline.local(xid, request, Reply.ok(null), identities.current(), true);
+                return true;
+            }
+            case OpCode.RECONFIG, OpCode.CHECK, OpCode.SYNC -> {
+                pipeline.local(xid, request, Reply.error(ErrorCode.NOT_READ_ONLY.code()), identities.current(), false);
+                return true;
+            }
+            default -> {
+                if (opcode == OpCode.PING || opcode == OpCode.AUTH || opcode == OpCode.WHO_AM_I || opcode == OpCode.SASL) return false;
+                if (RequestTranslator.translate(request) instanceof Translation.Write) {
+                    pipeline.local(xid, request, Reply.error(ErrorCode.NOT_READ_ONLY.code()), identities.current(), false);
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    /** Whether this connection's session is bound read-only (its server has no quorum). */
+    boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void readOnly() {
+        readOnly = true;
+        pipeline.readLocally();
     }
 
     private void onAuth(AuthPacket auth) {

@@ -1,6 +1,7 @@
 package dev.meerkat.core.cluster.transport;
 
 import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.DynamicConfig;
 import dev.meerkat.core.cluster.PeerCodec;
 import dev.meerkat.core.cluster.PeerListener;
 import dev.meerkat.core.cluster.PeerMessage;
@@ -35,6 +36,7 @@ public final class VertxPeerTransport implements PeerTransport {
     private final Map<Long, InboundLink> inbound = new ConcurrentHashMap<>();
     private NetServer server;
     private volatile int port = -1;
+    private boolean closed;
 
     private VertxPeerTransport(Vertx vertx, ClusterConfig cluster, PeerListener listener, TransportConfig config) {
         this.vertx = vertx;
@@ -70,6 +72,44 @@ public final class VertxPeerTransport implements PeerTransport {
         return link != null && link.send(Frames.MESSAGE, PeerCodec.encode(message));
     }
 
+    /**
+     * Follows a new configuration: links to servers that joined, none to servers that left, and a
+     * new link where a server's address changed.
+     */
+    @Override
+    public synchronized void updatePeers(DynamicConfig config) {
+        if (closed) return;
+        for (Map.Entry<Long, OutboundLink> e : Map.copyOf(outbound).entrySet()) {
+            ServerSpec wanted = config.servers().get(e.getKey());
+            if (wanted == null || !sameAddress(wanted, e.getValue().peer())) {
+                LOG.info("server {}: no longer linking to server {} at {}:{}", cluster.myId(), e.getKey(),
+                        e.getValue().peer().host(), e.getValue().peer().peerPort());
+                e.getValue().close();
+                outbound.remove(e.getKey());
+            }
+        }
+        for (ServerSpec peer : config.servers().values()) {
+            if (peer.id() == cluster.myId() || outbound.containsKey(peer.id())) continue;
+            LOG.info("server {}: linking to server {} at {}:{}", cluster.myId(), peer.id(), peer.host(), peer.peerPort());
+            OutboundLink link = new OutboundLink(vertx, client, cluster, peer, listener, config());
+            outbound.put(peer.id(), link);
+            link.start();
+        }
+    }
+
+    private static boolean sameAddress(ServerSpec a, ServerSpec b) {
+        return a.host().equals(b.host()) && a.peerPort() == b.peerPort();
+    }
+
+    private TransportConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean hasInbound(long peer) {
+        return inbound.containsKey(peer);
+    }
+
     /** Whether the link to {@code peer} is up. */
     public boolean isConnected(long peer) {
         OutboundLink link = outbound.get(peer);
@@ -92,7 +132,8 @@ public final class VertxPeerTransport implements PeerTransport {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         outbound.values().forEach(OutboundLink::close);
         inbound.values().forEach(l -> l.close("server stopping"));
         if (server != null) server.close();
