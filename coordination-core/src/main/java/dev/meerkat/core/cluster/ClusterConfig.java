@@ -22,6 +22,7 @@ public final class ClusterConfig {
     private final boolean reconfigEnabled;
     private final int catchUpMs;
     private final boolean readOnlyMode;
+    private int bindPeerPort = -1;
 
     private ClusterConfig(long myId, Map<Long, ServerSpec> servers, boolean standalone) {
         this(myId, servers, standalone, false, 20_000, false);
@@ -62,7 +63,9 @@ public final class ClusterConfig {
      *                  (ZooKeeper's initLimit in milliseconds)
      */
     public ClusterConfig withReconfig(boolean enabled, int catchUpMs) {
-        return new ClusterConfig(myId, new TreeMap<>(servers), standalone, enabled, catchUpMs, readOnlyMode);
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, enabled, catchUpMs, readOnlyMode);
+        c.bindPeerPort = bindPeerPort;
+        return c;
     }
 
     /**
@@ -70,7 +73,24 @@ public final class ClusterConfig {
      * clients that said they accept a read-only server, and refuses their writes with NOT_READONLY.
      */
     public ClusterConfig withReadOnlyMode(boolean enabled) {
-        return new ClusterConfig(myId, new TreeMap<>(servers), standalone, reconfigEnabled, catchUpMs, enabled);
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, reconfigEnabled, catchUpMs, enabled);
+        c.bindPeerPort = bindPeerPort;
+        return c;
+    }
+
+    /**
+     * Binds the peer port at {@code port} (0: any free one) while the server's line, which the others
+     * use to reach it, keeps its address: for a server behind a relay, a NAT or a container port map.
+     */
+    public ClusterConfig withBindPeerPort(int port) {
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, reconfigEnabled, catchUpMs, readOnlyMode);
+        c.bindPeerPort = port;
+        return c;
+    }
+
+    /** The port the peer transport binds: the line's, unless {@link #withBindPeerPort} said otherwise. */
+    public int bindPeerPort() {
+        return bindPeerPort >= 0 ? bindPeerPort : self().peerPort();
     }
 
     public boolean readOnlyModeEnabled() {

@@ -291,11 +291,12 @@ final class ApplyLoop implements Runnable {
         WatchEvent changed = state.applyConfig(e.index(), entry.config().bytes(), entry.timeMs());
         lastApplied = e.index();
         watches.trigger(changed);
-        configs.applied(entry.config());
+        // The answer first: a server this change removes stops serving once it sees the change.
         if (entry.originServer() == selfId && entry.requestId() != 0) {
             Znode node = state.tree().get(DataTree.CONFIG_PATH);
             pending.complete(entry.requestId(), new OpResult.Reconfigured(node.data(), node.stat()), e.index());
         }
+        configs.applied(entry.config());
     }
 
     ConfigTracker configs() {

@@ -374,7 +374,17 @@ final class LogDriver implements Runnable {
             if (leader != 0) transfers.leaderIs(leader, nowNanos);
             publishStatus();
         }
-        if (leader != 0) {
+        // The applied configuration, not the newest in the log: a server being removed still answers
+        // the requests it holds until its removal is committed and applied here.
+        boolean member = configs.current().servers().containsKey(selfId) || cluster.isStandalone();
+        if (!member) {
+            // Removed from the ensemble by a reconfig: its clients belong with the servers that remain.
+            if (serving) {
+                LOG.warn("server {} is not a member of the ensemble (configuration version {}): it stops serving clients", selfId,
+                        Long.toHexString(configs.current().version()));
+                setServing(false);
+            }
+        } else if (leader != 0) {
             leaderlessSinceNanos = 0;
             if (!serving) setServing(true);
         } else {
@@ -470,7 +480,7 @@ final class LogDriver implements Runnable {
         String mode;
         if (cluster.isStandalone()) mode = "standalone";
         else if (raft.isLeader()) mode = "leader";
-        else if (raft.leaderId() == 0) mode = "looking";
+        else if (raft.leaderId() == 0 || !configs.current().servers().containsKey(selfId)) mode = "looking";
         else mode = raft.membership().isVoter(selfId) ? "follower" : "observer";
         List<ClusterStatus.PeerProgress> peers = new ArrayList<>();
         if (raft.isLeader()) {

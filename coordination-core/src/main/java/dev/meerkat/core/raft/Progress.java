@@ -24,6 +24,8 @@ final class Progress {
     /** Leader ticks since the follower last answered; unlike recentActive, never reset in bulk. */
     int silentTicks = NEVER_HEARD;
     static final int NEVER_HEARD = 1 << 30;
+    /** For a node whose removal committed: heartbeat ticks left before it is forgotten; -1 while it is a member. */
+    int farewellTicks = -1;
     boolean learner;
     final Inflights inflights;
 

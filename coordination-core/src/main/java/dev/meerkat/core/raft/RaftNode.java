@@ -562,6 +562,7 @@ public final class RaftNode {
         heartbeatElapsed++;
         electionElapsed++;
         for (Progress pr : progress.values()) if (pr.silentTicks < Progress.NEVER_HEARD) pr.silentTicks++;
+        progress.values().removeIf(pr -> pr.farewellTicks >= 0 && pr.farewellTicks-- == 0);
         if (electionElapsed >= cfg.electionTick()) {
             electionElapsed = 0;
             if (cfg.checkQuorum()) {
@@ -830,7 +831,11 @@ public final class RaftNode {
         configs.committedTo(log.committed);
         if (configs.currentIndex() <= log.committed) {
             Membership current = configs.current();
-            progress.keySet().removeIf(node -> !current.contains(node));
+            // A removed node is told of the commit by the next heartbeats before it is forgotten, so
+            // that it applies its own removal (and answers whoever waits on it) rather than wonder.
+            for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+                if (!current.contains(e.getKey()) && e.getValue().farewellTicks < 0) e.getValue().farewellTicks = 2 * cfg.heartbeatTick() + 1;
+            }
         }
         if (committedEntryInCurrentTerm() && !readsAwaitingCommit.isEmpty()) {
             List<long[]> waiting = new ArrayList<>(readsAwaitingCommit);
@@ -953,11 +958,21 @@ public final class RaftNode {
         if (after.equals(before) || role != RaftRole.LEADER) return;
         for (long v : after.voters()) {
             Progress pr = progress.get(v);
-            if (pr == null) addProgress(v, false);
-            else pr.learner = false;
+            if (pr == null) {
+                addProgress(v, false);
+            } else {
+                pr.learner = false;
+                pr.farewellTicks = -1;
+            }
         }
         for (long l : after.learners()) {
-            if (!progress.containsKey(l)) addProgress(l, true);
+            Progress pr = progress.get(l);
+            if (pr == null) {
+                addProgress(l, true);
+            } else {
+                pr.learner = true;
+                pr.farewellTicks = -1;
+            }
         }
         // A removed node keeps its progress (and so keeps receiving appends) until the entry that
         // removes it commits: that way it learns of its removal and stops campaigning.

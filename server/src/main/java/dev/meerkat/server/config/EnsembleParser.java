@@ -145,7 +145,7 @@ final class EnsembleParser {
             throw new ConfigException(name + ": the ensemble has no participant (every server.N line is an observer)");
         }
         return new EnsembleSettings(list, observer, initLimit, syncLimit, listenOnAllIps, standaloneEnabled, raftTickMs,
-                electionTicks, linearizableReads, reconfigEnabled, readOnlyMode);
+                electionTicks, linearizableReads, reconfigEnabled, readOnlyMode, -1);
     }
 
     private static void claim(Map<String, String> usedBy, String host, int port, String what, String where) {

@@ -26,18 +26,26 @@ import java.util.List;
  * @param reconfigEnabled   ZooKeeper's reconfigEnabled: the ensemble can be changed with reconfig
  * @param readOnlyModeEnabled ZooKeeper's readonlymode.enabled (also read as a system property): a
  *                          server cut off from its quorum keeps serving reads to clients that allow it
+ * @param peerBindPort      the peer port to bind when it is not the one on this server's line (Main's --peer-port), or -1
  */
 public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int initLimit, int syncLimit,
                                boolean listenOnAllIps, boolean standaloneEnabled, int raftTickMs, int electionTicks,
-                               boolean linearizableReads, boolean reconfigEnabled, boolean readOnlyModeEnabled) {
+                               boolean linearizableReads, boolean reconfigEnabled, boolean readOnlyModeEnabled,
+                               int peerBindPort) {
 
     public static EnsembleSettings none() {
         return new EnsembleSettings(List.of(), false, 10, 5, false, true, 50, 20, false, false,
-                Boolean.getBoolean("readonlymode.enabled"));
+                Boolean.getBoolean("readonlymode.enabled"), -1);
     }
 
     public EnsembleSettings {
         servers = List.copyOf(servers);
+    }
+
+    /** Binds the peer port at {@code port} (0: any free one) whatever this server's line says; -1: as the line says. */
+    public EnsembleSettings withPeerBindPort(int port) {
+        return new EnsembleSettings(servers, observer, initLimit, syncLimit, listenOnAllIps, standaloneEnabled, raftTickMs,
+                electionTicks, linearizableReads, reconfigEnabled, readOnlyModeEnabled, port);
     }
 
     /** Whether this configuration describes several servers working as one. */
@@ -67,7 +75,8 @@ public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int i
         if (!reconfigEnabled && !observer && self.observer()) {
             throw new ConfigException("server." + myId + " is marked :observer: set peerType=observer in its configuration too");
         }
-        return ClusterConfig.of(myId, servers);
+        ClusterConfig cluster = ClusterConfig.of(myId, servers);
+        return peerBindPort >= 0 ? cluster.withBindPeerPort(peerBindPort) : cluster;
     }
 
     static long readMyId(Path file) {

@@ -54,7 +54,7 @@ public final class VertxPeerTransport implements PeerTransport {
         String host = config.listenOnAllAddresses() ? "0.0.0.0" : self.host();
         t.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true));
         t.server.connectHandler(socket -> new InboundLink(vertx, socket, cluster, listener, t, config));
-        return t.server.listen(self.peerPort(), host).map(s -> {
+        return t.server.listen(cluster.bindPeerPort(), host).map(s -> {
             t.port = s.actualPort();
             LOG.info("server {} listens for peers on {}:{}", cluster.myId(), host, t.port);
             for (ServerSpec peer : cluster.peers()) {
