@@ -27,9 +27,13 @@ public final class LeadershipTransfers {
     void requested(long target, long leaderBefore, CompletableFuture<Long> done, long nowNanos) {
         requested++;
         waiting.add(new Waiting(target, leaderBefore, done, nowNanos));
-        done.whenComplete((v, e) -> {
-            // Timed out by the caller: counted as failed when the log thread next looks.
-        });
+        publish(-1);
+    }
+
+    /** Log thread: a request that could not even start (no leader, not a participant). */
+    void refused() {
+        requested++;
+        failed++;
         publish(-1);
     }
 
@@ -56,6 +60,16 @@ public final class LeadershipTransfers {
             return true;
         });
         publish(last);
+    }
+
+    /** Log thread, every tick: a request its caller gave up on (timed out) is a failure now, not later. */
+    void sweep() {
+        for (Waiting w : waiting) {
+            if (w.done().isDone()) {
+                publish(-1);
+                return;
+            }
+        }
     }
 
     private void publish(long lastMs) {

@@ -178,6 +178,7 @@ final class LogDriver implements Runnable {
             if (now >= nextTick) {
                 raft.tick();
                 nextTick = now + tickNanos;
+                transfers.sweep();
                 publishStatus();
             }
             if (!worked) submissions.idle(nextTick - now, peerInbox);
@@ -291,7 +292,11 @@ final class LogDriver implements Runnable {
             // Whatever we sent after those cannot be vouched for either.
             newForwardEpoch("the leader refused forwarded writes");
         } else if (m instanceof PeerMessage.TransferLeadership t) {
-            if (raft.isLeader()) transferLeadership(t.target(), new java.util.concurrent.CompletableFuture<>());
+            // Counted where the operator asked, not here.
+            long to = t.target() == 0 ? raft.bestTransferTarget() : t.target();
+            if (raft.isLeader() && to != 0 && raft.transferLeadership(to)) {
+                LOG.info("server {} hands leadership to server {} at server {}'s request", selfId, to, in.from());
+            }
         } else if (m instanceof PeerMessage.ReconfigForward || m instanceof PeerMessage.ReconfigFailed
                 || m instanceof PeerMessage.ReconfigMoved) {
             reconfigurator.onPeerMessage(in.from(), m, System.nanoTime());
@@ -435,26 +440,35 @@ final class LogDriver implements Runnable {
     void transferLeadership(long target, java.util.concurrent.CompletableFuture<Long> done) {
         long leader = raft.isLeader() ? selfId : raft.leaderId();
         if (leader == 0) {
-            done.completeExceptionally(new IllegalStateException("there is no leader now"));
+            refuseTransfer(done, new IllegalStateException("there is no leader now"));
             return;
         }
         if (target == leader) {
             done.complete(leader);
             return;
         }
+        if (target != 0 && !raft.membership().isVoter(target)) {
+            refuseTransfer(done, new IllegalArgumentException("server " + target + " is not a participant that can take over leadership"));
+            return;
+        }
         if (raft.isLeader()) {
             long to = target == 0 ? raft.bestTransferTarget() : target;
             if (to == 0 || !raft.transferLeadership(to)) {
-                done.completeExceptionally(new IllegalArgumentException("server " + (target == 0 ? "(none)" : target)
+                refuseTransfer(done, new IllegalArgumentException("server " + (target == 0 ? "(none)" : target)
                         + " is not a participant that can take over leadership"));
                 return;
             }
             LOG.info("server {} hands leadership to server {} on request", selfId, to);
         } else if (!transport.send(leader, new PeerMessage.TransferLeadership(target))) {
-            done.completeExceptionally(new IllegalStateException("cannot reach the leader, server " + leader));
+            refuseTransfer(done, new IllegalStateException("cannot reach the leader, server " + leader));
             return;
         }
         transfers.requested(target, leader, done, System.nanoTime());
+    }
+
+    private void refuseTransfer(java.util.concurrent.CompletableFuture<Long> done, RuntimeException why) {
+        transfers.refused();
+        done.completeExceptionally(why);
     }
 
     LeadershipTransfers transfers() {

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * and a dead server's address refuses connections, as a dead host's would).
  */
 public final class MeerkatEnsemble implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)");
+    private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)(?: adminPort=(\\d+))?");
 
     /** How the ensemble is set up. */
     public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
@@ -96,6 +96,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
     private final Map<String, LinkProxy> peerProxies = new HashMap<>();
     private final Map<Integer, ChildJvm> running = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new HashMap<>();
+    private final Map<Integer, Integer> adminPorts = new HashMap<>();
     private final Map<Integer, Integer> starts = new HashMap<>();
     /** Direct mode: each server's client and peer port, fixed for its life. */
     private final Map<Integer, int[]> directPorts = new HashMap<>();
@@ -249,8 +250,16 @@ public final class MeerkatEnsemble implements AutoCloseable {
         int clientPort = Integer.parseInt(m.group(1));
         int peerPort = Integer.parseInt(m.group(2));
         clientPorts.put(id, clientPort);
+        if (m.group(3) != null) adminPorts.put(id, Integer.parseInt(m.group(3)));
         clientProxies.get(id).target(clientPort);
         for (int j : ids()) if (j != id) peerProxies.get(j + ">" + id).target(peerPort);
+    }
+
+    /** The AdminServer's port of a running server started with admin.enableServer=true. */
+    public int adminPort(int id) {
+        Integer port = adminPorts.get(id);
+        if (port == null) throw new IllegalStateException("server " + id + " has no AdminServer");
+        return port;
     }
 
     /** SIGKILL of one server: its connections reset, its address refuses new ones. */
