@@ -22,14 +22,16 @@ public record ReconfigSpec(String joiningServers, String leavingServers, String 
      * The configuration this request asks for, starting from {@code current}.
      *
      * @throws KeeperError BAD_ARGUMENTS for a request that names nothing, a malformed server line or id,
-     *                     or a result without a participant
+     *                     or a result without a participant; MARSHALLING_ERROR for an empty member list
      */
     public DynamicConfig target(DynamicConfig current) throws KeeperError {
         Map<Long, ServerSpec> next;
         if (!isIncremental()) {
             next = new TreeMap<>();
             for (ServerSpec s : lines(newMembers)) next.put(s.id(), s);
-            if (next.isEmpty()) throw bad("the new member list is empty");
+            // ZooKeeper 3.9.5 fails an empty list with MARSHALLINGERROR (its parser's exception, not
+            // BADARGUMENTS); clients may test for that code, so it is kept.
+            if (next.isEmpty()) throw new KeeperError(ErrorCode.MARSHALLING_ERROR, "the new member list is empty");
         } else {
             boolean none = blank(joiningServers) && blank(leavingServers);
             if (none) throw bad("a reconfig must add, remove or list servers");

@@ -68,12 +68,14 @@ class DynamicConfigTest {
                 new ReconfigSpec("garbage", null, null, -1),
                 new ReconfigSpec("server.x=h:1:2", null, null, -1),
                 new ReconfigSpec(null, "one", null, -1),
-                new ReconfigSpec(null, null, "", -1),
                 new ReconfigSpec(null, "1,2,3", null, -1),
                 new ReconfigSpec(null, null, "server.4=a:1:2:observer", -1)}) {
             assertThatThrownBy(() -> bad.target(c)).as(bad.toString()).isInstanceOfSatisfying(KeeperError.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENTS));
         }
+        // ZooKeeper's answer to an empty member list.
+        assertThatThrownBy(() -> new ReconfigSpec(null, null, "", -1).target(c)).isInstanceOfSatisfying(KeeperError.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.MARSHALLING_ERROR));
     }
 
     @Test

@@ -191,7 +191,7 @@ class ReconfigTest {
             assertThatThrownBy(() -> z.reconfigure(null, "3", null, version + 1, new Stat()))
                     .isInstanceOf(KeeperException.BadVersionException.class);
             assertThatThrownBy(() -> z.reconfigure("garbage", null, null, -1, new Stat())).isInstanceOf(KeeperException.BadArgumentsException.class);
-            assertThatThrownBy(() -> z.reconfigure(null, null, "", -1, new Stat())).isInstanceOf(KeeperException.BadArgumentsException.class);
+            assertThatThrownBy(() -> z.reconfigure(null, null, "", -1, new Stat())).isInstanceOf(KeeperException.MarshallingErrorException.class);
             try (ZooKeeperAdmin anonymous = new ZooKeeperAdmin(e.connectString(1), 15_000, ev -> { })) {
                 assertThatThrownBy(() -> anonymous.reconfigure(null, "3", null, -1, new Stat()))
                         .as("only a super user (or one granted WRITE on /zookeeper/config) may").isInstanceOf(KeeperException.NoAuthException.class);

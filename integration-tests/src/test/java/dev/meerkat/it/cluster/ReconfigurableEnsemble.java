@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * replaced keeps no address of its predecessor. Servers bind port 0 ({@code --port 0 --peer-port
  * 0}) and print what they bound; the proxies then point there.
  */
-public final class ReconfigurableEnsemble implements AutoCloseable {
+public final class ReconfigurableEnsemble implements DynamicEnsemble {
     private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)");
 
     private final Path workDir;
@@ -73,6 +73,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** The server line ZooKeeper's reconfig and zoo.cfg take for {@code id} (its proxies are made on first use). */
+    @Override
     public String serverLine(int id, boolean observer) throws IOException {
         if (!peerProxies.containsKey(id)) {
             peerProxies.put(id, new LinkProxy("peer-" + id));
@@ -83,6 +84,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** Starts server {@code id} with the given server lines in its zoo.cfg and waits until its ports are bound. */
+    @Override
     public void join(int id, Collection<String> serverLines) throws IOException {
         launch(id, serverLines);
         awaitReady(id);
@@ -121,6 +123,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** SIGKILL; its addresses refuse connections from then on. */
+    @Override
     public void kill(int id) {
         ChildJvm jvm = running.remove(id);
         if (jvm == null) throw new IllegalStateException("server " + id + " is not running");
@@ -129,6 +132,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** SIGTERM (a leader hands over first); returns the exit code. */
+    @Override
     public int stop(int id) throws InterruptedException {
         ChildJvm jvm = running.remove(id);
         if (jvm == null) throw new IllegalStateException("server " + id + " is not running");
@@ -148,6 +152,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
         return workDir.resolve("server-" + id).resolve("data");
     }
 
+    @Override
     public Path configFile(int id) {
         return workDir.resolve("server-" + id).resolve("zoo.cfg");
     }
@@ -161,6 +166,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** The client addresses of the given servers, as a ZooKeeper connect string. */
+    @Override
     public String connectString(int... ids) {
         List<String> parts = new ArrayList<>();
         for (int id : ids) parts.add("127.0.0.1:" + clientProxies.get(id).port());
@@ -172,6 +178,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** A four-letter word sent straight to the server; "" when it is down. */
+    @Override
     public String fourLetterWord(int id, String word) {
         Integer port = clientPorts.get(id);
         if (port == null || !running.containsKey(id)) return "";
@@ -187,6 +194,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
         }
     }
 
+    @Override
     public String mode(int id) {
         for (String line : fourLetterWord(id, "srvr").split("\n")) {
             if (line.startsWith("Mode: ")) return line.substring(6).trim();
@@ -202,6 +210,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
     }
 
     /** The leader, once one of the running servers says it leads. */
+    @Override
     public int leader() {
         int[] found = {0};
         await("a leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -216,6 +225,7 @@ public final class ReconfigurableEnsemble implements AutoCloseable {
         return found[0];
     }
 
+    @Override
     public void awaitServing(Duration atMost, int... ids) {
         await("servers " + java.util.Arrays.toString(ids) + " serving").atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
             for (int id : ids) {
