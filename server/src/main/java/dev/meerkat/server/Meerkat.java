@@ -154,7 +154,7 @@ public final class Meerkat implements AutoCloseable {
         }
         Node node = new Node(nodeConfig, cluster, metered, snapshots).listener(ops.metrics());
         if (cluster.reconfigEnabled() && config.operations().configFile() != null) {
-            node.configuration().addListener(new DynamicConfigFiles(config.operations().configFile())::changed);
+            node.configuration().addPublishedListener(new DynamicConfigFiles(config.operations().configFile())::changed);
         }
         PeerTransport peers = PeerTransport.NONE;
         String listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);

@@ -11,13 +11,21 @@ import java.nio.charset.StandardCharsets;
  * {@code /zookeeper/config}, the leader's clock when it proposed the change, and, on the entry that
  * completes a reconfig request, who is waiting for the answer.
  *
+ * <p>A reconfig takes several entries (a learner joins, then votes); only the one that completes it
+ * is <em>published</em>: it becomes {@code /zookeeper/config}'s next version, as a ZooKeeper reconfig
+ * makes exactly one. The steps before it change who replicates and votes, not what clients see.
+ *
  * @param config        the servers; their version is given when the entry is applied (its zxid)
  * @param timeMs        the leader's wall clock, the znode's mtime
  * @param originServer  the server holding the client that asked, or 0
  * @param requestId     that server's id for the waiting request, or 0
+ * @param published     whether clients see it (the last step of a reconfig, or the first configuration)
  */
-public record ConfigEntry(DynamicConfig config, long timeMs, long originServer, long requestId) {
-    private static final int MAGIC = 0x4d4b4346; // "MKCF"
+public record ConfigEntry(DynamicConfig config, long timeMs, long originServer, long requestId, boolean published) {
+    private static final int MAGIC_V1 = 0x4d4b4346; // "MKCF": every entry published
+    private static final int MAGIC = 0x4d4b4332; // "MKC2": a flags word follows the magic
+
+    private static final int FLAG_PUBLISHED = 1;
 
     public Membership membership() {
         return config.membership();
@@ -26,8 +34,9 @@ public record ConfigEntry(DynamicConfig config, long timeMs, long originServer, 
     public byte[] encode() {
         byte[] head = membership().encode();
         byte[] text = config.serverLines().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(head.length + 4 + 8 * 3 + 4 + text.length);
-        b.put(head).putInt(MAGIC).putLong(timeMs).putLong(originServer).putLong(requestId).putInt(text.length).put(text);
+        ByteBuffer b = ByteBuffer.allocate(head.length + 4 + 4 + 8 * 3 + 4 + text.length);
+        b.put(head).putInt(MAGIC).putInt(published ? FLAG_PUBLISHED : 0)
+                .putLong(timeMs).putLong(originServer).putLong(requestId).putInt(text.length).put(text);
         return b.array();
     }
 
@@ -42,7 +51,18 @@ public record ConfigEntry(DynamicConfig config, long timeMs, long originServer, 
         int headLength = 8 + 8 * (m.voters().size() + m.learners().size());
         if (data.length == headLength) return null;
         ByteBuffer b = ByteBuffer.wrap(data, headLength, data.length - headLength);
-        if (b.remaining() < 32 || b.getInt() != MAGIC) throw new IllegalArgumentException("config entry " + zxid + " has a damaged trailer");
+        if (b.remaining() < 32) throw new IllegalArgumentException("config entry " + zxid + " has a damaged trailer");
+        int magic = b.getInt();
+        boolean published;
+        if (magic == MAGIC) {
+            int flags = b.getInt();
+            if ((flags & ~FLAG_PUBLISHED) != 0) throw new IllegalArgumentException("config entry " + zxid + " has unknown flags " + flags);
+            published = (flags & FLAG_PUBLISHED) != 0;
+        } else if (magic == MAGIC_V1) {
+            published = true;
+        } else {
+            throw new IllegalArgumentException("config entry " + zxid + " has a damaged trailer");
+        }
         long time = b.getLong();
         long origin = b.getLong();
         long request = b.getLong();
@@ -53,6 +73,6 @@ public record ConfigEntry(DynamicConfig config, long timeMs, long originServer, 
         if (!config.membership().equals(m)) {
             throw new IllegalStateException("config entry " + zxid + ": membership " + m + " but servers " + config.membership());
         }
-        return new ConfigEntry(config, time, origin, request);
+        return new ConfigEntry(config, time, origin, request, published);
     }
 }

@@ -288,15 +288,24 @@ final class ApplyLoop implements Runnable {
             lastApplied = e.index();
             return;
         }
+        if (!entry.published()) {
+            // A step on the way (a learner joining): who replicates changes, clients see nothing yet.
+            state.skip(e.index());
+            configs.applied(entry.config(), false);
+            // Only now: the Reconfigurator takes its next step once this index is applied, and must
+            // find the configuration it made there.
+            lastApplied = e.index();
+            return;
+        }
         WatchEvent changed = state.applyConfig(e.index(), entry.config().bytes(), entry.timeMs());
-        lastApplied = e.index();
         watches.trigger(changed);
         // The answer first: a server this change removes stops serving once it sees the change.
         if (entry.originServer() == selfId && entry.requestId() != 0) {
             Znode node = state.tree().get(DataTree.CONFIG_PATH);
             pending.complete(entry.requestId(), new OpResult.Reconfigured(node.data(), node.stat()), e.index());
         }
-        configs.applied(entry.config());
+        configs.applied(entry.config(), true);
+        lastApplied = e.index();
     }
 
     ConfigTracker configs() {

@@ -21,8 +21,13 @@ import java.util.function.Consumer;
  * (an applied CONFIG entry, a loaded snapshot), read by any thread; the peer links, the status and
  * the dynamic configuration file follow it through listeners.
  *
- * <p>Until a configuration has come through the log (always, when reconfig is off), it is the one
- * read from zoo.cfg, with version 0.
+ * <p>Two views: {@link #current()}, every step the log has taken (a learner that is joining
+ * included), which the peer links and the server's own role follow; and {@link #published()}, the
+ * last complete reconfig, which is what {@code /zookeeper/config}, {@code conf} and the dynamic
+ * configuration file show. They differ only while a reconfig is half-way.
+ *
+ * <p>Until a configuration has come through the log (always, when reconfig is off), both are the
+ * one read from zoo.cfg, with version 0.
  */
 public final class ConfigTracker {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigTracker.class);
@@ -30,16 +35,25 @@ public final class ConfigTracker {
     private final ClusterConfig cluster;
     private final DynamicConfig fromFile;
     private final List<Consumer<DynamicConfig>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<DynamicConfig>> publishedListeners = new CopyOnWriteArrayList<>();
     private volatile DynamicConfig current;
+    private volatile DynamicConfig published;
 
     ConfigTracker(ClusterConfig cluster) {
         this.cluster = cluster;
         this.fromFile = DynamicConfig.of(cluster.servers().values(), 0);
         this.current = fromFile;
+        this.published = fromFile;
     }
 
+    /** Every step taken so far: who replicates and votes now. */
     public DynamicConfig current() {
         return current;
+    }
+
+    /** The configuration clients see: the last complete reconfig (or zoo.cfg's). */
+    public DynamicConfig published() {
+        return published;
     }
 
     /** The configuration zoo.cfg gave this server. */
@@ -51,21 +65,31 @@ public final class ConfigTracker {
         return current.membership();
     }
 
-    /** Called on every change, on the tree thread: must not block. */
+    /** Called on every change of {@link #current()}, on the tree thread: must not block. */
     public void addListener(Consumer<DynamicConfig> listener) {
         listeners.add(listener);
     }
 
-    /** Tree thread: a CONFIG entry was applied. */
-    void applied(DynamicConfig config) {
+    /** Called on every change of {@link #published()}, on the tree thread: must not block. */
+    public void addPublishedListener(Consumer<DynamicConfig> listener) {
+        publishedListeners.add(listener);
+    }
+
+    /** Tree thread: a CONFIG entry was applied; {@code visible} when it is a new published version. */
+    void applied(DynamicConfig config, boolean visible) {
         DynamicConfig before = current;
         current = config;
         if (before.servers().containsKey(cluster.myId()) && !config.servers().containsKey(cluster.myId())) {
             LOG.warn("server {} is no longer part of the ensemble (configuration version {}): it stops taking part and serving",
                     cluster.myId(), Long.toHexString(config.version()));
         }
-        LOG.info("ensemble configuration version {}: {}", Long.toHexString(config.version()), config.serverLines().strip().replace('\n', ' '));
-        notifyListeners(config);
+        LOG.info("ensemble configuration {} {}: {}", visible ? "version" : "step", Long.toHexString(config.version()),
+                config.serverLines().strip().replace('\n', ' '));
+        notifyListeners(listeners, config);
+        if (visible) {
+            published = config;
+            notifyListeners(publishedListeners, config);
+        }
     }
 
     /**
@@ -82,13 +106,19 @@ public final class ConfigTracker {
         } else {
             state.tree().setConfig(fromFile.bytes(), 0, System.currentTimeMillis());
         }
+        // A snapshot keeps only the published configuration: a step taken after it is taken again
+        // from the log, and a half-way reconfig whose steps the snapshot covers is finished by the next
+        // published version.
         boolean changed = !config.equals(current);
+        boolean publishedChanged = !config.equals(published);
         current = config;
-        if (changed) notifyListeners(config);
+        published = config;
+        if (changed) notifyListeners(listeners, config);
+        if (publishedChanged) notifyListeners(publishedListeners, config);
     }
 
-    private void notifyListeners(DynamicConfig config) {
-        for (Consumer<DynamicConfig> l : listeners) {
+    private static void notifyListeners(List<Consumer<DynamicConfig>> to, DynamicConfig config) {
+        for (Consumer<DynamicConfig> l : to) {
             try {
                 l.accept(config);
             } catch (RuntimeException e) {

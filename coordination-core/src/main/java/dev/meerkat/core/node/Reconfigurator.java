@@ -39,9 +39,9 @@ import java.util.function.LongSupplier;
  *   <li>if the leader itself is to go, it hands its leadership to a server that stays and passes
  *       the rest of the request on to it.</li>
  * </ol>
- * Every step is a CONFIG entry whose servers are exactly its membership, so {@code /zookeeper/config}
- * never disagrees with who votes. The entry of the last step names the waiting client's server,
- * which answers when it applies it. A step that can no longer keep a quorum rolls the request
+ * Every step is a CONFIG entry whose servers are exactly its membership. Only the entry of the
+ * last step is published as {@code /zookeeper/config}'s next version (one version per reconfig,
+ * as in ZooKeeper); it names the waiting client's server, which answers when it applies it. A step that can no longer keep a quorum rolls the request
  * back and answers NEWCONFIG_NO_QUORUM.
  *
  * <p>The asking server keeps each request until it is answered; when the leader changes without
@@ -212,7 +212,7 @@ final class Reconfigurator {
         if (job != null) return ErrorCode.RECONFIG_IN_PROGRESS;
         if (!continuation && raft.configIndex() > raft.commitIndex()) return ErrorCode.RECONFIG_IN_PROGRESS;
         DynamicConfig current = configs.current();
-        if (!continuation && spec.fromVersion() != -1 && spec.fromVersion() != current.version()) return ErrorCode.BAD_VERSION;
+        if (!continuation && spec.fromVersion() != -1 && spec.fromVersion() != configs.published().version()) return ErrorCode.BAD_VERSION;
         DynamicConfig target;
         try {
             target = spec.target(current);
@@ -399,7 +399,7 @@ final class Reconfigurator {
 
     private void propose(DynamicConfig next, boolean restate) {
         boolean last = job.failWith == null && (restate || next.sameServers(job.target));
-        ConfigEntry entry = new ConfigEntry(next, System.currentTimeMillis(), last ? job.origin : 0, last ? job.requestId : 0);
+        ConfigEntry entry = new ConfigEntry(next, System.currentTimeMillis(), last ? job.origin : 0, last ? job.requestId : 0, last);
         if (raft.proposeConfig(entry.encode())) {
             job.proposedAny = true;
             changesApplied++;
@@ -427,7 +427,7 @@ final class Reconfigurator {
      * (ZooKeeper likewise gives it its first version when the first leader is established).
      */
     private void bootstrap() {
-        if (!dynamic || configs.current().version() != 0 || bootstrapTerm == raft.term()) return;
+        if (!dynamic || configs.published().version() != 0 || bootstrapTerm == raft.term()) return;
         if (!raft.configChangeAllowed() || lastApplied.getAsLong() < raft.configIndex()) return;
         bootstrapTerm = raft.term();
         DynamicConfig fromFile = configs.current();
@@ -436,7 +436,7 @@ final class Reconfigurator {
                     raft.membership(), fromFile);
             return;
         }
-        ConfigEntry entry = new ConfigEntry(fromFile, System.currentTimeMillis(), 0, 0);
+        ConfigEntry entry = new ConfigEntry(fromFile, System.currentTimeMillis(), 0, 0, true);
         if (raft.proposeConfig(entry.encode())) {
             LOG.info("reconfig enabled: the ensemble's configuration from zoo.cfg becomes version 0x{}", Long.toHexString(raft.lastIndex()));
         } else {

@@ -81,7 +81,7 @@ class DynamicConfigTest {
     @Test
     void aConfigEntryCarriesItsServersAndWhoWaits() {
         DynamicConfig c = DynamicConfig.parse(THREE).withVersion(0);
-        ConfigEntry e = new ConfigEntry(c, 1234, 2, 99);
+        ConfigEntry e = new ConfigEntry(c, 1234, 2, 99, true);
         byte[] data = e.encode();
         assertThat(Membership.decode(data)).as("Raft reads only the head").isEqualTo(c.membership());
         ConfigEntry back = ConfigEntry.decode(data, 0x42);

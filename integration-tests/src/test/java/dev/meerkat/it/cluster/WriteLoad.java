@@ -111,8 +111,13 @@ public final class WriteLoad implements AutoCloseable {
     }
 
     /** ZooKeeper.updateServerList on every writer: what an application does when the ensemble's configuration changes. */
+    /**
+     * ZooKeeper.updateServerList with the servers named "localhost": the client recognises its own
+     * server in the new list by host name, and an IP literal it has resolved since does not match.
+     */
     public void updateServerList(String connectString) throws java.io.IOException {
-        for (ZooKeeper zk : clients) zk.updateServerList(connectString);
+        String byName = connectString.replace("127.0.0.1:", "localhost:");
+        for (ZooKeeper zk : clients) zk.updateServerList(byName);
     }
 
     public int ackCount() {

@@ -201,7 +201,7 @@ public final class Operations implements ServerFacts {
             lines.add("peerType=" + (self.observer() ? 1 : 0));
             lines.add("membership: ");
             // The configuration in force: zoo.cfg's, or the newest a reconfig made.
-            for (String line : n.configuration().current().text().split("\n")) lines.add(line);
+            for (String line : n.configuration().published().text().split("\n")) lines.add(line);
         }
         return List.copyOf(lines);
     }
@@ -261,7 +261,7 @@ public final class Operations implements ServerFacts {
             out.accept("meerkat_leadership_transfers_failed", t.failed());
             out.accept("meerkat_leadership_transfer_in_progress", t.inProgress() ? 1L : 0L);
             out.accept("meerkat_last_leadership_transfer_ms", t.lastDurationMs());
-            out.accept("meerkat_config_version", n.configuration().current().version());
+            out.accept("meerkat_config_version", n.configuration().published().version());
         }
         out.accept("meerkat_raft_term", q.term());
         out.accept("meerkat_raft_commit_index", q.commitIndex());
