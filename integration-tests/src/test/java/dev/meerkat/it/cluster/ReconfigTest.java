@@ -29,12 +29,12 @@ import static org.awaitility.Awaitility.await;
  * lock/leader-latch workload: nothing acknowledged is lost, no session expires, and every change's
  * longest pause in acknowledged writes is reported.
  */
-class ReconfigTest {
+public class ReconfigTest {
     /** super:test, as ZooKeeper's DigestAuthenticationProvider.generateDigest makes it. */
-    static final String SUPER = "DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=";
+    public static final String SUPER = "DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=";
     private static final Pattern SERVER = Pattern.compile("^server\\.(\\d+)=.*:(participant|observer);.*$", Pattern.MULTILINE);
 
-    static ZooKeeperAdmin admin(String connectString) throws Exception {
+    public static ZooKeeperAdmin admin(String connectString) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeperAdmin z = new ZooKeeperAdmin(connectString, 15_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown();
@@ -45,14 +45,14 @@ class ReconfigTest {
     }
 
     /** The participants and observers /zookeeper/config lists, e.g. {1=participant, 2=participant}. */
-    static Map<Integer, String> members(String config) {
+    public static Map<Integer, String> members(String config) {
         Map<Integer, String> out = new LinkedHashMap<>();
         Matcher m = SERVER.matcher(config);
         while (m.find()) out.put(Integer.parseInt(m.group(1)), m.group(2));
         return out;
     }
 
-    static List<String> lines(String config) {
+    public static List<String> lines(String config) {
         List<String> out = new ArrayList<>();
         for (String l : config.split("\n")) if (l.startsWith("server.")) out.add(l);
         return out;

@@ -175,7 +175,7 @@ class KafkaOnEnsembleTest {
         return Files.createDirectories(dir);
     }
 
-    private static ZooKeeper connect(String connectString) throws Exception {
+    static ZooKeeper connect(String connectString) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString, 20_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown();
@@ -184,7 +184,7 @@ class KafkaOnEnsembleTest {
         return zk;
     }
 
-    private static List<String> children(ZooKeeper zk, String path) throws Exception {
+    static List<String> children(ZooKeeper zk, String path) throws Exception {
         try {
             return zk.getChildren(path, false);
         } catch (KeeperException.NoNodeException | KeeperException.ConnectionLossException e) {
@@ -192,7 +192,7 @@ class KafkaOnEnsembleTest {
         }
     }
 
-    private static boolean exists(ZooKeeper zk, String path) throws Exception {
+    static boolean exists(ZooKeeper zk, String path) throws Exception {
         try {
             return zk.exists(path, false) != null;
         } catch (KeeperException.ConnectionLossException e) {
@@ -202,7 +202,7 @@ class KafkaOnEnsembleTest {
 
     private static final Pattern BROKER_ID = Pattern.compile("\"brokerid\":(\\d+)");
 
-    private static int controllerId(ZooKeeper zk) throws Exception {
+    static int controllerId(ZooKeeper zk) throws Exception {
         try {
             Matcher m = BROKER_ID.matcher(new String(zk.getData("/kafka/controller", false, null), StandardCharsets.UTF_8));
             return m.find() ? Integer.parseInt(m.group(1)) : -1;
@@ -212,7 +212,7 @@ class KafkaOnEnsembleTest {
     }
 
     /** Broker id to its epoch (the czxid of its registration). */
-    private static Map<Integer, Long> brokerEpochs(ZooKeeper zk) throws Exception {
+    static Map<Integer, Long> brokerEpochs(ZooKeeper zk) throws Exception {
         Map<Integer, Long> out = new TreeMap<>();
         for (String id : children(zk, "/kafka/brokers/ids")) {
             try {
@@ -225,7 +225,7 @@ class KafkaOnEnsembleTest {
         return out;
     }
 
-    private static Set<String> consumeAll(String bootstrap, int atLeast) {
+    static Set<String> consumeAll(String bootstrap, int atLeast) {
         Set<String> seen = new HashSet<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                 "key.deserializer", StringDeserializer.class.getName(), "value.deserializer", StringDeserializer.class.getName()))) {
