@@ -80,6 +80,7 @@ final class Reconfigurator {
         boolean proposedAny;
         long transferTo;
         long transferSinceNanos;
+        long quorumWaitSinceNanos;
 
         Job(long origin, long requestId, DynamicConfig original, DynamicConfig target, long nowNanos) {
             this.origin = origin;
@@ -321,7 +322,7 @@ final class Reconfigurator {
                 if (!caughtUp && nowNanos - since < catchUpNanos) return; // wait
                 Map<Long, ServerSpec> next = new TreeMap<>(cur);
                 next.put(id, e.getValue());
-                proposeIfQuorum(new DynamicConfig(next, 0), "promoting server " + id);
+                proposeIfQuorum(new DynamicConfig(next, 0), "promoting server " + id, nowNanos);
                 return;
             }
         }
@@ -331,7 +332,7 @@ final class Reconfigurator {
             if (id != selfId && !cur.get(id).observer() && e.getValue().observer()) {
                 Map<Long, ServerSpec> next = new TreeMap<>(cur);
                 next.put(id, e.getValue());
-                proposeIfQuorum(new DynamicConfig(next, 0), "demoting server " + id);
+                proposeIfQuorum(new DynamicConfig(next, 0), "demoting server " + id, nowNanos);
                 return;
             }
         }
@@ -341,7 +342,7 @@ final class Reconfigurator {
                 Map<Long, ServerSpec> next = new TreeMap<>(cur);
                 next.remove(s.id());
                 if (s.observer()) propose(new DynamicConfig(next, 0), false);
-                else proposeIfQuorum(new DynamicConfig(next, 0), "removing server " + s.id());
+                else proposeIfQuorum(new DynamicConfig(next, 0), "removing server " + s.id(), nowNanos);
                 return;
             }
         }
@@ -377,11 +378,17 @@ final class Reconfigurator {
         return best;
     }
 
-    private void proposeIfQuorum(DynamicConfig next, String what) {
+    private void proposeIfQuorum(DynamicConfig next, String what, long nowNanos) {
         if (!quorumActive(next.membership())) {
+            // A leader that has just taken over (a hand-over mid-request) has not heard from every
+            // follower yet: give them two election timeouts before calling the step impossible.
+            if (job.quorumWaitSinceNanos == 0) job.quorumWaitSinceNanos = nowNanos;
+            if (nowNanos - job.quorumWaitSinceNanos < transferNanos) return;
+            job.quorumWaitSinceNanos = 0;
             refuseStep(what + " would leave " + next.membership() + " without a quorum of servers that answer");
             return;
         }
+        job.quorumWaitSinceNanos = 0;
         propose(next, false);
     }
 

@@ -158,8 +158,22 @@ class ReconfigDifferentialTest {
 
     private static String change(ZooKeeperAdmin z, WriteLoad load, Map<String, Long> stalls, String name, String joining, String leaving,
                                  String newMembers) throws Exception {
+        String before = new String(z.getConfig(false, null), StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
-        byte[] result = z.reconfigure(joining, leaving, newMembers, -1, new Stat());
+        byte[] result;
+        try {
+            result = z.reconfigure(joining, leaving, newMembers, -1, new Stat());
+        } catch (KeeperException.ConnectionLossException lost) {
+            // ZooKeeper drops every client connection when its leader changes, the asking one too:
+            // the change may have happened all the same, as a careful operator checks.
+            System.out.printf("[reconfig-differential] %s: connection loss; reading the configuration again%n", name);
+            byte[][] seen = new byte[1][];
+            await("the configuration after " + name).atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                seen[0] = z.getConfig(false, null);
+                return !new String(seen[0], StandardCharsets.UTF_8).equals(before);
+            });
+            result = seen[0];
+        }
         int acks = load.ackCount();
         await("writes after " + name).atMost(Duration.ofSeconds(60)).until(() -> load.ackCount() > acks + 20);
         stalls.put(name, load.longestStallMillis(t0, System.nanoTime()));
