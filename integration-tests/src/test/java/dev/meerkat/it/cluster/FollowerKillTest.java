@@ -87,6 +87,9 @@ class FollowerKillTest {
                     c.zk.getChildren("/watched-children", true);
                 }
                 for (int id : e.ids()) e.healClients(id);
+                // Cutting the leader's client address dropped this test's own connection as well.
+                await("the test's client is back").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> admin.getState() == ZooKeeper.States.CONNECTED && admin.exists("/eph", false) != null);
 
                 e.kill(follower);
                 // Changes while the clients look for another server: their watches must still fire.
