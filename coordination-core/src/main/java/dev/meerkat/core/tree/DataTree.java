@@ -186,6 +186,20 @@ public final class DataTree {
         index(path, stat.ephemeralOwner(), true);
     }
 
+    /**
+     * After every node of a snapshot is restored: each node's children go back to the order they
+     * were created in (by czxid), which is the order they were added in before the snapshot, so
+     * getChildren answers in the same order across a restart.
+     */
+    public void restored() {
+        nodes.forEach((path, node) -> {
+            if (node.childCount() < 2) return;
+            List<String> names = new java.util.ArrayList<>(node.children());
+            names.sort(java.util.Comparator.comparingLong((String name) -> nodes.get(PathRules.child(path, name)).czxid));
+            node.reorderChildren(names);
+        });
+    }
+
     private void index(String path, long owner, boolean add) {
         if (owner == 0) return;
         if (ZnodeType.isContainer(owner)) {

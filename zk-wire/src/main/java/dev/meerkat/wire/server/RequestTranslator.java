@@ -46,7 +46,10 @@ final class RequestTranslator {
         try {
             if (request instanceof MultiRequest m) {
                 List<WriteOp> ops = new ArrayList<>(m.ops().size());
-                for (Request.MultiOp op : m.ops()) ops.add(writeOp(op));
+                for (Request.MultiOp op : m.ops()) {
+                    if (failsOnNullPath(op)) return new Translation.Refused(ErrorCode.MARSHALLING_ERROR);
+                    ops.add(writeOp(op));
+                }
                 return new Translation.Write(new WriteOp.Multi(ops));
             }
             if (request instanceof MultiReadRequest m) {
@@ -58,6 +61,7 @@ final class RequestTranslator {
             if (request instanceof DeleteContainerRequest d) return new Translation.Write(new WriteOp.Delete(d.path(), -1, true));
             // check (13) is only valid inside a multi: on its own ZooKeeper treats it as an unknown opcode.
             if (request instanceof CheckVersionRequest) return new Translation.Refused(ErrorCode.UNIMPLEMENTED);
+            if (failsOnNullPath(request)) return new Translation.Refused(ErrorCode.MARSHALLING_ERROR);
             if (request instanceof Request.MultiOp op) return new Translation.Write(writeOp(op));
             if (request instanceof SetACLRequest s) return new Translation.Write(new WriteOp.SetAcl(s.path(), acls(s.acl()), s.version()));
             Query q = query(request);
@@ -66,6 +70,16 @@ final class RequestTranslator {
         } catch (KeeperError e) {
             return new Translation.Refused(e.code());
         }
+    }
+
+    /**
+     * ZooKeeper takes a create's or a delete's parent path from the path before it validates it: a
+     * null path throws there, which it answers as a marshalling error for the whole request (a
+     * multi included), where other null paths are bad arguments.
+     */
+    private static boolean failsOnNullPath(Request r) {
+        return (r instanceof CreateRequest c && c.path() == null) || (r instanceof CreateTTLRequest t && t.path() == null)
+                || (r instanceof DeleteRequest d && d.path() == null);
     }
 
     private static WriteOp writeOp(Request.MultiOp op) throws KeeperError {
