@@ -16,6 +16,10 @@ import dev.meerkat.server.config.EnsembleSettings;
 import dev.meerkat.registry.BrokerRegistry;
 import dev.meerkat.registry.RegistryOptions;
 import dev.meerkat.server.config.KafkaViewConfig;
+import dev.meerkat.server.config.SecurityConfig;
+import dev.meerkat.wire.security.KerberosNames;
+import dev.meerkat.wire.security.SaslAuthenticator;
+import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
@@ -109,9 +113,12 @@ public final class Meerkat implements AutoCloseable {
                 .withReapIntervalMs(config.containerCheckIntervalMs())
                 .withSnapshots(config.snapCount(), config.snapRetainCount())
                 .withRaftTiming(ensemble.raftTickMs(), ensemble.electionTicks())
-                .withLinearizableReads(ensemble.linearizableReads());
+                .withLinearizableReads(ensemble.linearizableReads())
+                .withMaxWatchesPerSession(config.security().maxWatchesPerSession())
+                .withEnforceQuota(config.security().enforceQuota());
         int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
+        log = FaultInjection.wrap(log);
         Node node = new Node(nodeConfig, cluster, log, snapshots);
         PeerTransport peers = PeerTransport.NONE;
         String listening = config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
@@ -133,20 +140,33 @@ public final class Meerkat implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen on " + listening + ": " + cause.getMessage(), cause);
         }
-        WireConfig wire = WireConfig.defaults(config.tickTime())
+        WireConfig wire;
+        try {
+            wire = WireConfig.defaults(config.tickTime())
                 .withHost(config.clientAddressFor(cluster))
                 .withPort(config.clientPortFor(cluster))
                 .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
                 .withMaxClientCnxns(config.maxClientCnxns())
                 .withMaxBuffer(config.juteMaxBuffer())
                 .withFourLetterWords(config.fourLetterWords())
-                .withSuperDigest(config.superDigest());
+                .withSuperDigest(config.superDigest())
+                .withLimits(config.security().limits())
+                .withSecurity(wireSecurity(config.security()));
+        } catch (RuntimeException e) {
+            node.close();
+            peers.close();
+            vertx.close();
+            if (dir != null) dir.close();
+            throw e;
+        }
+        if (config.security().securePortOnly()) wire = wire.withPort(-1);
         // One registry for every meter of this server, whoever exposes it.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
                 ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
         try {
             ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            WireMeters.bind(server.metrics(), meters);
             AdminHttpServer admin = null;
             if (config.adminEnabled()) {
                 List<HttpRoutes> routes = new ArrayList<>();
@@ -168,6 +188,15 @@ public final class Meerkat implements AutoCloseable {
         }
     }
 
+    /** The client port's security, with the SASL login done (blocking: at start-up). */
+    private static WireSecurity wireSecurity(SecurityConfig s) {
+        SaslAuthenticator sasl = SaslAuthenticator.fromJaas(s.saslSection(),
+                new KerberosNames(s.removeHostFromPrincipal(), s.removeRealmFromPrincipal()));
+        String secureHost = s.secureClientPortAddress();
+        return new WireSecurity(secureHost, s.secureClientPort(), s.clientTls(), sasl, s.enforceAuth(), s.enforceSchemes(),
+                s.superUser(), s.x509SuperUser(), s.auditEnabled());
+    }
+
     /** The Kafka view of the tree (timeline kept in the data directory when there is one). */
     private static BrokerRegistry startKafkaRegistry(Node node, PrometheusMeterRegistry meters, KafkaViewConfig kafka, DataDirectory dir) {
         RegistryOptions options = RegistryOptions.defaults()
@@ -183,8 +212,27 @@ public final class Meerkat implements AutoCloseable {
         return host + ":" + zkServer.port();
     }
 
+    /** The plain client port, or -1 when the server has only a TLS port. */
     public int port() {
         return zkServer.port();
+    }
+
+    /** The TLS client port (secureClientPort), or -1 when there is none. */
+    public int securePort() {
+        return zkServer.securePort();
+    }
+
+    /** {@code host:securePort} for a TLS client. */
+    public String secureConnectString() {
+        String host = config.security().secureClientPortAddress() != null ? config.security().secureClientPortAddress()
+                : config.clientAddressFor(node.cluster());
+        if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
+        return host + ":" + zkServer.securePort();
+    }
+
+    /** The client port's counters (connections, limits that bit, authentication failures). */
+    public dev.meerkat.wire.server.ServerMetrics clientMetrics() {
+        return zkServer.metrics();
     }
 
     /** The bound peer port of an ensemble member, or -1 for a single server. */

@@ -219,7 +219,7 @@ public final class Node implements AutoCloseable {
     public boolean write(long sessionId, List<AuthId> authIds, WriteOp op, Completion<OpResult> done) {
         if (op instanceof WriteOp.Sync s) return readBarrier((result, zxid) -> done.complete(
                 result instanceof OpResult.Error ? result : new OpResult.Synced(s.path()), zxid));
-        return submit(new Command.ClientWrite(sessionId, authIds, op), done);
+        return submit(new Command.ClientWrite(sessionId, authIds, op, config.enforceQuota()), done);
     }
 
     public boolean query(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
@@ -229,7 +229,8 @@ public final class Node implements AutoCloseable {
             return readBarrier((result, zxid) -> done.complete(result instanceof OpResult.Error e
                     ? new QueryResult.Error(e.code()) : apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
         }
-        return apply.inbox.offer(() -> done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a query", () ->
+                done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied())));
     }
 
     /**
@@ -249,7 +250,7 @@ public final class Node implements AutoCloseable {
      * a server that lags) goes through the log, which makes this server its owner.
      */
     public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<Session> done) {
-        return apply.inbox.offer(() -> {
+        return apply.inbox.offer(() -> Completions.task("a session re-attach", () -> {
             Session s = apply.state().session(sessionId);
             if (s != null && (!Arrays.equals(s.password(), password) || sessions.isExpiring(sessionId))) {
                 done.complete(null, apply.lastApplied());
@@ -269,7 +270,7 @@ public final class Node implements AutoCloseable {
                 }
             });
             if (!queued) done.complete(null, apply.lastApplied());
-        });
+        }));
     }
 
     private void attached(Session s, SessionOwner owner) {
@@ -306,11 +307,11 @@ public final class Node implements AutoCloseable {
 
     /** Runs {@code reader} on the tree thread between two entries; false when the inbox is full (try again). */
     public boolean readTree(TreeReader reader) {
-        return apply.inbox.offer(() -> reader.read(apply.state().tree(), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a tree reader", () -> reader.read(apply.state().tree(), apply.lastApplied())));
     }
 
     public boolean stats(Completion<NodeStats> done) {
-        return apply.inbox.offer(() -> done.complete(computeStats(), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a stats request", () -> done.complete(computeStats(), apply.lastApplied())));
     }
 
     private boolean submit(Command command, Completion<OpResult> done) {
@@ -425,12 +426,33 @@ public final class Node implements AutoCloseable {
                 status().mode().equals("leader") ? "could not hand over leadership" : "handed over leadership");
     }
 
+    /**
+     * Fail-stop: a node that cannot go on (its log or tree thread died, its disk failed) stops all
+     * of it at once rather than linger as a zombie: both threads end, its peers see it gone (the
+     * peer links close), and the failure handlers close the client connections (so that clients
+     * fail over) and, in the standalone process, exit non-zero. ruok stops answering imok.
+     */
     private void fail(String where, Throwable t) {
-        if (failure != null) return;
-        failure = t;
+        synchronized (failureHandlers) {
+            if (failure != null) return;
+            failure = t;
+        }
         running = false;
         LOG.error("meerkat {} stopped on an error: {}; the server stops serving", where, t.getMessage(), t);
-        for (Consumer<Throwable> h : failureHandlers) h.accept(t);
+        if (driver != null) driver.stop();
+        apply.stop();
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the peer links after the failure: {}", e.toString());
+        }
+        for (Consumer<Throwable> h : failureHandlers) {
+            try {
+                h.accept(t);
+            } catch (RuntimeException e) {
+                LOG.error("a failure handler failed", e);
+            }
+        }
     }
 
     public Throwable failure() {

@@ -164,6 +164,16 @@ public final class DataTree {
         });
     }
 
+    /**
+     * Replaces a node's data without a version change, as ZooKeeper updates a quota's
+     * {@code zookeeper_stats} node; no watch fires for it.
+     */
+    public void replaceDataQuietly(Znode node, byte[] data) {
+        byte[] oldData = node.data;
+        node.data = data;
+        onUndo(() -> node.data = oldData);
+    }
+
     public void setAcl(Znode node, List<Acl> acl) {
         List<Acl> oldAcl = node.acl;
         int oldAversion = node.aversion;

@@ -76,6 +76,15 @@ public final class WatchManager {
         });
     }
 
+    /** How many watches {@code watcher} holds (one connection's: what meerkat.maxWatchesPerSession bounds). */
+    public int countOf(Watcher watcher) {
+        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
+        if (mine == null) return 0;
+        int n = 0;
+        for (Set<String> paths : mine.values()) n += paths.size();
+        return n;
+    }
+
     public int watchCount() {
         int n = 0;
         for (Map<String, Set<Watcher>> t : tables.values()) {
@@ -108,7 +117,18 @@ public final class WatchManager {
                 }
             }
         }
-        for (Watcher w : targets) w.process(event);
+        for (Watcher w : targets) deliver(w, event);
+    }
+
+    /** Hands an event over; a watcher that throws loses its watches (its connection is told to go). */
+    public void deliver(Watcher w, WatchEvent event) {
+        try {
+            w.process(event);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WatchManager.class).error("delivering {} to {} failed; its watches are dropped", event, w, e);
+            removeAll(w);
+            w.failed(e);
+        }
     }
 
     private void take(WatchKind kind, String path, Set<Watcher> into, boolean oneShot) {

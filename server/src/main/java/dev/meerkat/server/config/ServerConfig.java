@@ -14,12 +14,13 @@ import java.util.Set;
  * @param adminPort      admin.serverPort (0 = a free port)
  * @param ensemble       the server.N lines and election settings; {@link EnsembleSettings#none()} for a single server
  * @param kafkaView      the Kafka broker registry and its probe (kafka.registry.*, kafka.probe.*)
+ * @param security       TLS, SASL, enforced authentication, audit, quotas and resource bounds ({@link SecurityParser})
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
                            int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
-                           EnsembleSettings ensemble, KafkaViewConfig kafkaView) {
+                           EnsembleSettings ensemble, KafkaViewConfig kafkaView, SecurityConfig security) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
@@ -28,7 +29,8 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
                 Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000,
-                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults());
+                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults(),
+                SecurityConfig.defaults());
     }
 
     public int effectiveMinSessionTimeout() {
@@ -125,6 +127,10 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return with(b -> b.kafkaView = kafka);
     }
 
+    public ServerConfig withSecurity(SecurityConfig s) {
+        return with(b -> b.security = s);
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private ServerConfig with(java.util.function.Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -152,6 +158,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         int adminPort;
         EnsembleSettings ensemble;
         KafkaViewConfig kafkaView;
+        SecurityConfig security;
 
         Fields(ServerConfig c) {
             clientPortAddress = c.clientPortAddress;
@@ -173,11 +180,12 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             adminPort = c.adminPort;
             ensemble = c.ensemble;
             kafkaView = c.kafkaView;
+            security = c.security;
         }
 
         ServerConfig build() {
             return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
-                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView);
+                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView, security);
         }
     }
 }

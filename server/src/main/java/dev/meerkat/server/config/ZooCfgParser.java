@@ -63,6 +63,7 @@ public final class ZooCfgParser {
         boolean portGiven = false;
         EnsembleParser ensemble = new EnsembleParser();
         KafkaViewConfig kafka = c.kafkaView();
+        SecurityParser security = new SecurityParser(warnings);
         for (int i = 0; i < lines.size(); i++) {
             String where = name + ":" + (i + 1);
             String line = lines.get(i).trim();
@@ -101,6 +102,7 @@ public final class ZooCfgParser {
                 case "kafka.probe.timeoutMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), kafka.probeIntervalMs(), intValue(where, key, value, 10, 60_000));
                 default -> {
                     if (EnsembleParser.owns(key)) ensemble.take(where, key, value);
+                    else if (SecurityParser.owns(key)) security.take(where, key, value);
                     else warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
                 }
             }
@@ -109,7 +111,8 @@ public final class ZooCfgParser {
         // In an ensemble without clientPort, each server may take its client port from its own server.N line.
         if (!portGiven && !ens.servers().isEmpty()) port = -1;
         ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka);
+                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka,
+                security.build(name, portGiven || !ens.servers().isEmpty()));
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");
