@@ -39,6 +39,7 @@ final class SecurityParser {
     private long reloadCheckMs = 5000;
     private int handshakeTimeoutMs = b.limits.handshakeTimeoutMs();
     private long maxOutboundBytes = b.limits.maxOutboundBytes();
+    private int outboundStallMs = b.limits.outboundStallMs();
     private int maxCnxns = b.limits.maxCnxns();
     private int globalOutstandingLimit = b.limits.globalOutstandingLimit();
     private int maxMultiOps = b.limits.maxMultiOps();
@@ -54,7 +55,7 @@ final class SecurityParser {
                  "client.portUnification", "serverCnxnFactory", "sessionRequireClientSASLAuth", "superUser",
                  "X509AuthenticationProvider.superUser", "sasl.serverconfig", "audit.enable", "enforceQuota", "maxCnxns",
                  "globalOutstandingLimit", "meerkat.handshakeTimeoutMs", "meerkat.maxOutboundBytes", "meerkat.maxMultiOps",
-                 "meerkat.maxWatchesPerSession", "meerkat.tls.reloadCheckMs" -> true;
+                 "meerkat.maxWatchesPerSession", "meerkat.tls.reloadCheckMs", "meerkat.outboundStallMs" -> true;
             default -> false;
         };
     }
@@ -116,6 +117,7 @@ final class SecurityParser {
             case "globalOutstandingLimit" -> globalOutstandingLimit = Values.intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "meerkat.handshakeTimeoutMs" -> handshakeTimeoutMs = Values.intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "meerkat.maxOutboundBytes" -> maxOutboundBytes = Values.intValue(where, key, value, 1 << 20, Integer.MAX_VALUE);
+            case "meerkat.outboundStallMs" -> outboundStallMs = Values.intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "meerkat.maxMultiOps" -> maxMultiOps = Values.intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "meerkat.maxWatchesPerSession" -> b.maxWatchesPerSession = Values.intValue(where, key, value, 1, Integer.MAX_VALUE);
             default -> throw new IllegalStateException("not a security key: " + key);
@@ -125,7 +127,7 @@ final class SecurityParser {
     /** {@code clientPortGiven}: without clientPort, a server with a secureClientPort has no plain port (as ZooKeeper). */
     SecurityConfig build(String name, boolean clientPortGiven) {
         b.securePortOnly = !clientPortGiven && b.secureClientPort >= 0;
-        b.limits = new ConnectionLimits(handshakeTimeoutMs, maxOutboundBytes, maxCnxns, globalOutstandingLimit, maxMultiOps);
+        b.limits = new ConnectionLimits(handshakeTimeoutMs, maxOutboundBytes, outboundStallMs, maxCnxns, globalOutstandingLimit, maxMultiOps);
         if (b.secureClientPort >= 0) b.clientTls = client.build(name, "secureClientPort", certReload ? reloadCheckMs : 0);
         if (b.sslQuorum) b.quorumTls = quorum.build(name, "sslQuorum", 0);
         return b.build();

@@ -76,6 +76,9 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private boolean paused;
     /** Bytes handed to the socket that it has not written out yet. */
     private long unsentBytes;
+    /** When the socket last took a write: a client that reads, however slowly, moves this. */
+    private long lastWrittenNanos = System.nanoTime();
+    private long stallTimer = -1;
     long packetsReceived;
     long packetsSent;
 
@@ -326,12 +329,29 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         return unsentBytes;
     }
 
+    /**
+     * The client owes more than maxOutboundBytes. One that keeps taking bytes is only slow, and is
+     * served at its pace; one whose socket has taken nothing for outboundStallMs has stopped reading
+     * and is disconnected. Checked again when the stall would have lasted that long.
+     */
     @Override
     public void outboundLimitExceeded(long owedBytes) {
-        metrics.outboundLimitDisconnects.increment();
-        LIMIT_LOG.warn("disconnecting {} (session 0x{}): it has stopped reading, {} bytes of replies owed (meerkat.maxOutboundBytes is {})",
-                remoteAddress, Long.toHexString(binding.sessionId()), owedBytes, config.limits().maxOutboundBytes());
-        close(null);
+        if (stallTimer >= 0 || state == State.CLOSED) return;
+        long stallMs = config.limits().outboundStallMs();
+        long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWrittenNanos);
+        if (quietMs >= stallMs && unsentBytes > 0) {
+            metrics.outboundLimitDisconnects.increment();
+            LIMIT_LOG.warn("disconnecting {} (session 0x{}): it has stopped reading, {} bytes of replies owed and none taken for {} ms"
+                            + " (meerkat.maxOutboundBytes is {})", remoteAddress, Long.toHexString(binding.sessionId()), owedBytes, quietMs,
+                    config.limits().maxOutboundBytes());
+            close(null);
+            return;
+        }
+        stallTimer = context.owner().setTimer(Math.max(1, stallMs - quietMs), id -> {
+            stallTimer = -1;
+            long owed = pipeline.owedBytes();
+            if (owed > config.limits().maxOutboundBytes()) outboundLimitExceeded(owed);
+        });
     }
 
     @Override
@@ -368,7 +388,13 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         if (state == State.CLOSED) return;
         int length = buffer.length();
         unsentBytes += length;
-        socket.write(buffer).onComplete(ar -> unsentBytes -= length);
+        socket.write(buffer).onComplete(ar -> {
+            long before = unsentBytes;
+            unsentBytes -= length;
+            lastWrittenNanos = System.nanoTime();
+            // Reads held back while the client owed too much may run again now.
+            if (before > config.limits().outboundSoftLimit() && unsentBytes <= config.limits().outboundSoftLimit()) pipeline.drained();
+        });
         // A client that does not read its replies stops being read from (the drain handler resumes).
         if (socket.writeQueueFull()) pauseReading();
     }
@@ -461,6 +487,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private void onClosed() {
         state = State.CLOSED;
         context.owner().cancelTimer(handshakeTimer);
+        if (stallTimer >= 0) context.owner().cancelTimer(stallTimer);
         frames.stop();
         pipeline.clear();
         early.clear();

@@ -85,6 +85,15 @@ final class FourLetterWords {
                     + "zk_approximate_data_size\t" + s.approximateDataSize() + "\n"
                     + "zk_global_sessions\t" + s.sessionCount() + "\n"
                     + "zk_last_zxid\t" + s.lastZxid() + "\n"
+                    + "meerkat_handshake_timeouts\t" + m.handshakeTimeouts() + "\n"
+                    + "meerkat_outbound_limit_disconnects\t" + m.outboundLimitDisconnects() + "\n"
+                    + "meerkat_connections_refused_max_cnxns\t" + m.connectionsRefusedTotal() + "\n"
+                    + "meerkat_connections_refused_max_client_cnxns\t" + m.connectionsRefusedPerAddress() + "\n"
+                    + "meerkat_throttle_events\t" + m.throttleEvents() + "\n"
+                    + "meerkat_watches_refused\t" + m.watchesRefused() + "\n"
+                    + "meerkat_multis_refused\t" + m.multisRefused() + "\n"
+                    + "meerkat_auth_failures\t" + m.authFailures() + "\n"
+                    + "meerkat_tls_failures\t" + m.tlsHandshakeFailures() + "\n"
                     + quorumKeys(cs);
             case "stat" -> {
                 StringBuilder sb = new StringBuilder("Zookeeper version: " + VERSION + ", built for Meerkat\nClients:\n");

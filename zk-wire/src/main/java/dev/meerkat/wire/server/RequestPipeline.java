@@ -55,7 +55,7 @@ final class RequestPipeline {
         /** Bytes written to the socket and not yet taken by it. */
         long unsentBytes();
 
-        /** The client owes more than {@link ConnectionLimits#maxOutboundBytes}: it has stopped reading. */
+        /** The client owes more than {@link ConnectionLimits#maxOutboundBytes}: if it has stopped reading, it goes. */
         void outboundLimitExceeded(long owedBytes);
 
         /** A reply was computed for a request; {@code reply} is what goes back (for metrics and audit). */
@@ -308,11 +308,7 @@ final class RequestPipeline {
             if (lastWrite == slot) lastWrite = null;
         }
         if (connection.isClosed()) return;
-        long owed = owedBytes();
-        if (owed > limits.maxOutboundBytes()) {
-            connection.outboundLimitExceeded(owed);
-            return;
-        }
+        if (owedBytes() > limits.maxOutboundBytes()) connection.outboundLimitExceeded(owedBytes());
         pump();
     }
 
