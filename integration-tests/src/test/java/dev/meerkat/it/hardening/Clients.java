@@ -10,18 +10,18 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Official ZooKeeper clients for the hardening tests, each with its own configuration (nothing JVM-wide). */
-final class Clients {
+public final class Clients {
     static final int TIMEOUT_MS = 15_000;
 
     private Clients() {
     }
 
-    static ZooKeeper connect(String cs) throws Exception {
+    public static ZooKeeper connect(String cs) throws Exception {
         return connect(cs, new ZKClientConfig());
     }
 
     /** Connects and waits for SyncConnected; fails if the session is not up in time. */
-    static ZooKeeper connect(String cs, ZKClientConfig config) throws Exception {
+    public static ZooKeeper connect(String cs, ZKClientConfig config) throws Exception {
         CountDownLatch up = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(cs, TIMEOUT_MS, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) up.countDown();
@@ -34,7 +34,7 @@ final class Clients {
     }
 
     /** Latencies of {@code n} exists calls, in milliseconds, sorted. */
-    static long[] latencies(ZooKeeper zk, int n) throws Exception {
+    public static long[] latencies(ZooKeeper zk, int n) throws Exception {
         long[] ms = new long[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();

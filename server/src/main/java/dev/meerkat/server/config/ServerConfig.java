@@ -61,8 +61,16 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return dataDir == null;
     }
 
+    /** A plain client port (0: any free one); asked for explicitly, it is there even beside a secureClientPort. */
     public ServerConfig withClientPort(int port) {
-        return with(b -> b.clientPort = port);
+        return with(b -> {
+            b.clientPort = port;
+            if (b.security.securePortOnly()) {
+                SecurityConfig.Builder s = b.security.toBuilder();
+                s.securePortOnly = false;
+                b.security = s.build();
+            }
+        });
     }
 
     public ServerConfig withClientPortAddress(String address) {
