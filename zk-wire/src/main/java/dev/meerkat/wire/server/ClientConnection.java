@@ -263,7 +263,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             LOG.warn("client {} failed to SASL-authenticate: {}; closing its connection", remoteAddress, e.getMessage());
             if (security.audit()) AuditLog.authenticated(binding.sessionId(), remoteAddress, identities.current(), "saslAuth", "sasl", false);
             ErrorCode code = required ? ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH : ErrorCode.AUTH_FAILED;
-            pipeline.local(xid, request, Reply.error(code.code()), identities.current(), true);
+            // With an (empty) token, as ZooKeeper: its client reads the token of a SASL reply whatever the error code.
+            pipeline.local(xid, request, Reply.errorWithBody(code.code(), new SetSASLResponse(null)), identities.current(), true);
         }
     }
 

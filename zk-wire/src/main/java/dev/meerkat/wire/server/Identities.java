@@ -78,7 +78,7 @@ final class Identities {
     static String userName(AuthId id) {
         return switch (id.scheme()) {
             case "digest" -> DigestAuth.user(id.id());
-            case "ip", "sasl", "x509" -> id.id();
+            case "ip", "sasl", "x509", "super" -> id.id();
             default -> null;
         };
     }

@@ -345,7 +345,7 @@ final class RequestPipeline {
                 jute.reset();
                 int mark = jute.beginFrame();
                 new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
-                if (s.reply.err() == 0 && s.reply.body() != null) s.reply.body().write(jute);
+                if (s.reply.hasBody()) s.reply.body().write(jute);
                 jute.endFrame(mark);
                 out.appendBytes(jute.toByteArray(), 0, jute.size());
                 sent++;

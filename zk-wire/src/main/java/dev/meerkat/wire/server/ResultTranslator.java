@@ -95,7 +95,7 @@ final class ResultTranslator {
     /** About how many bytes {@code reply} takes on the wire (exact for the ones that can be large). */
     static long wireSize(Reply reply) {
         long header = 4 + 16;
-        if (reply.err() != 0 || reply.body() == null) return header;
+        if (!reply.hasBody()) return header;
         return header + bodySize(reply.body());
     }
 
