@@ -101,7 +101,7 @@ class SaslDigestDifferentialTest {
         }
     }
 
-    interface Call {
+    public interface Call {
         Object call() throws Exception;
     }
 

@@ -27,7 +27,7 @@ final class SecureReferenceZooKeeper implements AutoCloseable {
         int secure = -1;
         if (zooCfg.containsKey("secureClientPort")) {
             secure = freePort();
-            custom.put("secureClientPort", secure);
+            custom.put("secureClientPort", String.valueOf(secure));
         }
         securePort = secure;
         Map<String, String> sys = new HashMap<>(systemProperties);
