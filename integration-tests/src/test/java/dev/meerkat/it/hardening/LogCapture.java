@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what a logger (and the ones below it) writes, at a level of the test's choosing, while open. */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final Logger logger;
     private final Level previous;
-    final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+    public final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
-    LogCapture(String loggerName, Level level) {
+    public LogCapture(String loggerName, Level level) {
         logger = (Logger) LoggerFactory.getLogger(loggerName);
         previous = logger.getLevel();
         logger.setLevel(level);
@@ -29,7 +29,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
         events.add(e);
     }
 
-    List<String> messages() {
+    public List<String> messages() {
         return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
