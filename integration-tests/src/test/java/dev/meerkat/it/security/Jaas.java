@@ -11,12 +11,12 @@ import java.util.Map;
  * are the test's own (the server's {@code Server}, clients' {@code Client-...}), so the official
  * clients of other tests, which look for {@code Client}, find nothing and use no SASL.
  */
-final class Jaas extends Configuration implements AutoCloseable {
-    static final String DIGEST_MODULE = "org.apache.zookeeper.server.auth.DigestLoginModule";
+public final class Jaas extends Configuration implements AutoCloseable {
+    public static final String DIGEST_MODULE = "org.apache.zookeeper.server.auth.DigestLoginModule";
     private final Map<String, AppConfigurationEntry[]> sections = new HashMap<>();
     private final Configuration previous;
 
-    Jaas() {
+    public Jaas() {
         Configuration p;
         try {
             p = Configuration.getConfiguration();
@@ -27,20 +27,20 @@ final class Jaas extends Configuration implements AutoCloseable {
         Configuration.setConfiguration(this);
     }
 
-    Jaas section(String name, String module, Map<String, ?> options) {
+    public Jaas section(String name, String module, Map<String, ?> options) {
         sections.put(name, new AppConfigurationEntry[]{
                 new AppConfigurationEntry(module, AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)});
         return this;
     }
 
     /** ZooKeeper's server section for DIGEST-MD5: {@code user_<name>="<password>"}. */
-    Jaas digestServer(String name, Map<String, String> users) {
+    public Jaas digestServer(String name, Map<String, String> users) {
         Map<String, String> options = new HashMap<>();
         users.forEach((u, p) -> options.put("user_" + u, p));
         return section(name, DIGEST_MODULE, options);
     }
 
-    Jaas digestClient(String name, String user, String password) {
+    public Jaas digestClient(String name, String user, String password) {
         return section(name, DIGEST_MODULE, Map.of("username", user, "password", password));
     }
 

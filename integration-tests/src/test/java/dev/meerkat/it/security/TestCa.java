@@ -33,26 +33,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed, every key is new each run. Writes stores in the formats ZooKeeper reads: PEM
  * (certificate chain and PKCS#8 key in one file), PKCS12 and JKS.
  */
-final class TestCa {
-    static final String PASSWORD = "test-secret";
+public final class TestCa {
+    public static final String PASSWORD = "test-secret";
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     private final KeyPair keys;
     final X509Certificate cert;
 
     /** An issued certificate with its key. */
-    record Issued(KeyPair keys, X509Certificate cert, TestCa ca) {
-        String subject() {
+    public record Issued(KeyPair keys, X509Certificate cert, TestCa ca) {
+        public String subject() {
             return cert.getSubjectX500Principal().getName();
         }
 
-        Path pem(Path file) throws IOException {
+        public Path pem(Path file) throws IOException {
             String text = pemBlock("CERTIFICATE", encoded(cert)) + pemBlock("CERTIFICATE", encoded(ca.cert))
                     + pemBlock("PRIVATE KEY", keys.getPrivate().getEncoded());
             return Files.writeString(file, text, StandardCharsets.US_ASCII);
         }
 
-        Path store(Path file, String type) throws Exception {
+        public Path store(Path file, String type) throws Exception {
             KeyStore ks = KeyStore.getInstance(type);
             ks.load(null, null);
             ks.setKeyEntry("key", keys.getPrivate(), PASSWORD.toCharArray(), new Certificate[]{cert, ca.cert});
@@ -63,7 +63,7 @@ final class TestCa {
         }
     }
 
-    TestCa(String name) throws Exception {
+    public TestCa(String name) throws Exception {
         keys = rsa();
         X500Name subject = new X500Name("CN=" + name + ",O=Meerkat Tests");
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(SERIAL.incrementAndGet()),
@@ -74,7 +74,7 @@ final class TestCa {
     }
 
     /** A certificate for {@code cn}, naming 127.0.0.1 and localhost (ZooKeeper checks a peer's address). */
-    Issued issue(String cn) throws Exception {
+    public Issued issue(String cn) throws Exception {
         KeyPair kp = rsa();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(cert, BigInteger.valueOf(SERIAL.incrementAndGet()),
                 Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(2))),
@@ -86,13 +86,13 @@ final class TestCa {
     }
 
     /** A trust store holding this CA (and {@code others}). */
-    Path trustPem(Path file, TestCa... others) throws IOException {
+    public Path trustPem(Path file, TestCa... others) throws IOException {
         StringBuilder text = new StringBuilder(pemBlock("CERTIFICATE", encoded(cert)));
         for (TestCa o : others) text.append(pemBlock("CERTIFICATE", encoded(o.cert)));
         return Files.writeString(file, text.toString(), StandardCharsets.US_ASCII);
     }
 
-    Path trustStore(Path file, String type, TestCa... others) throws Exception {
+    public Path trustStore(Path file, String type, TestCa... others) throws Exception {
         KeyStore ks = KeyStore.getInstance(type);
         ks.load(null, null);
         ks.setCertificateEntry("ca", cert);

@@ -5,12 +5,12 @@ import org.apache.zookeeper.client.ZKClientConfig;
 import java.nio.file.Path;
 
 /** ZooKeeper client configurations for TLS, one object per client: nothing is set JVM-wide. */
-final class TlsClients {
+public final class TlsClients {
     private TlsClients() {
     }
 
     /** The official client's Netty socket over TLS, with a key store (or none) and a trust store. */
-    static ZKClientConfig config(Path keyStore, String keyType, Path trustStore, String trustType) {
+    public static ZKClientConfig config(Path keyStore, String keyType, Path trustStore, String trustType) {
         ZKClientConfig c = new ZKClientConfig();
         c.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
         c.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
