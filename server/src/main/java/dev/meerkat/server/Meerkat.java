@@ -126,7 +126,8 @@ public final class Meerkat implements AutoCloseable {
             if (!cluster.isStandalone()) {
                 listening += " (peers " + cluster.self().host() + ":" + cluster.self().peerPort() + ")";
                 peers = VertxPeerTransport.start(vertx, cluster, node.peerListener(),
-                                TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps()))
+                                TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps())
+                                        .withTls(config.security().sslQuorum() ? config.security().quorumTls() : null))
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
             node.start(peers);

@@ -6,6 +6,8 @@ import dev.meerkat.core.cluster.PeerListener;
 import dev.meerkat.core.cluster.PeerMessage;
 import dev.meerkat.core.cluster.PeerTransport;
 import dev.meerkat.core.cluster.ServerSpec;
+import dev.meerkat.core.tls.TlsSettings;
+import dev.meerkat.core.tls.VertxTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -41,8 +43,22 @@ public final class VertxPeerTransport implements PeerTransport {
         this.cluster = cluster;
         this.listener = listener;
         this.config = config;
-        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs())
-                .setTcpNoDelay(true).setTcpKeepAlive(true));
+        NetClientOptions options = new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true).setTcpKeepAlive(true);
+        if (config.tls() != null) VertxTls.secure(options, tls(() -> VertxTls.client(config.tls(), config.handshakeTimeoutMs())));
+        this.client = vertx.createNetClient(options);
+    }
+
+    interface TlsLoader<T> {
+        T load() throws Exception;
+    }
+
+    /** Reads the quorum's key and trust stores (at start-up, on the starting thread). */
+    private static <T> T tls(TlsLoader<T> loader) {
+        try {
+            return loader.load();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the ssl.quorum key or trust store: " + e.getMessage(), e);
+        }
     }
 
     /** Binds the peer port and starts connecting to every peer; completes once the port is bound. */
@@ -50,7 +66,15 @@ public final class VertxPeerTransport implements PeerTransport {
         VertxPeerTransport t = new VertxPeerTransport(vertx, cluster, listener, config);
         ServerSpec self = cluster.self();
         String host = config.listenOnAllAddresses() ? "0.0.0.0" : self.host();
-        t.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true));
+        NetServerOptions serverOptions = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true);
+        if (config.tls() != null) {
+            // Between servers a certificate is always required, whatever ssl.quorum.clientAuth says.
+            TlsSettings tls = config.tls();
+            TlsSettings need = new TlsSettings(tls.keyStore(), tls.trustStore(), TlsSettings.ClientAuth.NEED, tls.protocol(),
+                    tls.enabledProtocols(), tls.cipherSuites(), tls.hostnameVerification(), tls.clientHostnameVerification(), 0);
+            VertxTls.secure(serverOptions, tls(() -> VertxTls.server(need, config.handshakeTimeoutMs())));
+        }
+        t.server = vertx.createNetServer(serverOptions);
         t.server.connectHandler(socket -> new InboundLink(vertx, socket, cluster, listener, t, config));
         return t.server.listen(self.peerPort(), host).map(s -> {
             t.port = s.actualPort();
