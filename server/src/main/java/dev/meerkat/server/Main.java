@@ -60,7 +60,8 @@ public final class Main implements Callable<Integer> {
         LOG.info("Meerkat ready: clients connect to {} (data in {}; {})", meerkat.connectString(),
                 config.inMemory() ? "memory" : config.dataDir().toAbsolutePath(), meerkat.node().cluster());
         // Printed on stdout so scripts and tests can read the bound port back.
-        System.out.println("MEERKAT_READY port=" + meerkat.port() + (meerkat.peerPort() > 0 ? " peerPort=" + meerkat.peerPort() : ""));
+        System.out.println("MEERKAT_READY port=" + meerkat.port() + (meerkat.peerPort() > 0 ? " peerPort=" + meerkat.peerPort() : "")
+                + (meerkat.securePort() > 0 ? " securePort=" + meerkat.securePort() : ""));
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

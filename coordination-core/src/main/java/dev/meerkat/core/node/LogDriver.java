@@ -180,7 +180,16 @@ final class LogDriver implements Runnable {
             return;
         }
         if (s instanceof Submission.Write w) {
-            unsent.add(new Outgoing(selfId, w.requestId(), CommandCodec.encodeCommand(w.command())));
+            byte[] command;
+            try {
+                command = CommandCodec.encodeCommand(w.command());
+            } catch (RuntimeException e) {
+                // One client's malformed command must not stop the log thread (and with it the node).
+                LOG.error("a write that cannot be encoded for the log is refused: {}", w.command(), e);
+                if (w.requestId() != 0) apply.offerTask(() -> pending.fail(w.requestId(), ErrorCode.MARSHALLING_ERROR, apply.lastApplied()));
+                return;
+            }
+            unsent.add(new Outgoing(selfId, w.requestId(), command));
         } else {
             unsentReads.add(((Submission.ReadBarrier) s).requestId());
         }

@@ -75,6 +75,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
     private final Map<Integer, ChildJvm> running = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new HashMap<>();
     private final Map<Integer, Integer> starts = new HashMap<>();
+    private final Map<Integer, List<String>> jvmArgs = new HashMap<>();
 
     private MeerkatEnsemble(Options options, Path workDir) throws IOException {
         this.options = options;
@@ -171,10 +172,31 @@ public final class MeerkatEnsemble implements AutoCloseable {
         Path cfg = writeConfig(id);
         int n = starts.merge(id, 1, Integer::sum);
         ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(),
-                List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
-                        "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"),
+                jvmFlags(id),
                 "dev.meerkat.server.Main", List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
         running.put(id, jvm);
+    }
+
+    private List<String> jvmFlags(int id) {
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"));
+        flags.addAll(jvmArgs.getOrDefault(id, List.of()));
+        return flags;
+    }
+
+    /** Extra JVM flags for server {@code id} from its next (re)start on (a fault injection, say). */
+    public void setJvmArgs(int id, String... args) {
+        jvmArgs.put(id, List.of(args));
+    }
+
+    /** Waits for server {@code id} to exit by itself; returns its exit code. */
+    public int awaitExit(int id, Duration atMost) throws InterruptedException {
+        ChildJvm jvm = running.get(id);
+        int code = jvm.exitCode(atMost);
+        running.remove(id);
+        clientProxies.get(id).target(-1);
+        for (int j : ids()) if (j != id) peerProxies.get(j + ">" + id).target(-1);
+        return code;
     }
 
     private void awaitReady(int id) {

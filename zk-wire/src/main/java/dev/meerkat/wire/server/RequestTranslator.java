@@ -75,11 +75,20 @@ final class RequestTranslator {
     /**
      * ZooKeeper takes a create's or a delete's parent path from the path before it validates it: a
      * null path throws there, which it answers as a marshalling error for the whole request (a
-     * multi included), where other null paths are bad arguments.
+     * multi included), where other null paths are bad arguments; so does an ACL entry with a null id.
      */
     private static boolean failsOnNullPath(Request r) {
-        return (r instanceof CreateRequest c && c.path() == null) || (r instanceof CreateTTLRequest t && t.path() == null)
+        return (r instanceof CreateRequest c && (c.path() == null || hasNullId(c.acl())))
+                || (r instanceof CreateTTLRequest t && (t.path() == null || hasNullId(t.acl())))
+                || (r instanceof SetACLRequest s && hasNullId(s.acl()))
                 || (r instanceof DeleteRequest d && d.path() == null);
+    }
+
+    /** ZooKeeper fails the same way on an ACL entry whose id is null. */
+    private static boolean hasNullId(List<ACL> acl) {
+        if (acl == null) return false;
+        for (ACL a : acl) if (a != null && a.id() != null && a.id().scheme() != null && a.id().id() == null) return true;
+        return false;
     }
 
     private static WriteOp writeOp(Request.MultiOp op) throws KeeperError {
@@ -124,13 +133,20 @@ final class RequestTranslator {
         return l == null ? List.of() : l;
     }
 
+    /**
+     * The core's ACL for a client's. An entry with a null scheme or id becomes one with an empty
+     * scheme, which no scheme accepts: it fails with INVALID_ACL at apply, in ZooKeeper's order of
+     * checks, and (unlike a null) it can be written to the log.
+     */
     static List<Acl> acls(List<ACL> wire) {
         if (wire == null) return null;
         List<Acl> out = new ArrayList<>(wire.size());
         for (ACL a : wire) {
-            out.add(a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null
-                    ? null : new Acl(a.perms(), new AuthId(a.id().scheme(), a.id().id())));
+            boolean broken = a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null;
+            out.add(broken ? new Acl(a == null ? 0 : a.perms(), INVALID) : new Acl(a.perms(), new AuthId(a.id().scheme(), a.id().id())));
         }
         return out;
     }
+
+    private static final AuthId INVALID = new AuthId("", "");
 }

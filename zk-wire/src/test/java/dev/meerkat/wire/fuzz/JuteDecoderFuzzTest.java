@@ -16,7 +16,7 @@ import java.util.Arrays;
  * decoded or refused with a JuteException, never anything else, never more memory than the frame
  * allows; and what decodes re-encodes to bytes that decode to the same request.
  *
- * <p>{@code mvn verify} replays the corpus; its {@code fuzz} execution fuzzes for a bounded number
+ * <p>{@code mvn verify}'s {@code fuzz} execution replays the corpus, then fuzzes for a bounded number
  * of runs with a fixed seed; docs/security.md has the command for a long run.
  */
 class JuteDecoderFuzzTest {
