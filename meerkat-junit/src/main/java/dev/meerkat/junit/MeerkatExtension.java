@@ -2,27 +2,27 @@ package dev.meerkat.junit;
 
 import dev.meerkat.server.Meerkat;
 import dev.meerkat.server.config.ServerConfig;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.Objects;
 
 /**
- * An embedded Meerkat server for JUnit 5 tests: started once per test class (before its
- * {@code @BeforeAll} methods), closed after the class. It listens on a free loopback port and keeps
- * its data in memory. Nested test classes share their enclosing class's server.
+ * An embedded Meerkat server for JUnit 5 tests, on a free loopback port with its data in memory.
+ * By default one server per test class (started before its {@code @BeforeAll} methods, closed
+ * after the class; nested classes share their enclosing class's server); with
+ * {@link Lifecycle#PER_METHOD} a fresh one for every test.
  *
  * <p>Either declaratively, with injection:
  * <pre>{@code
- * @ExtendWith(MeerkatExtension.class)
+ * @ExtendWith(MeerkatExtension.class)          // or @EmbeddedMeerkat(lifecycle = Lifecycle.PER_METHOD)
  * class MyTest {
  *     @InjectMeerkat static String connectString;     // or: @InjectMeerkat Meerkat meerkat;
  *
@@ -33,41 +33,55 @@ import java.util.Objects;
  * or programmatically, which also lets you pass a configuration:
  * <pre>{@code
  * @RegisterExtension
- * static MeerkatExtension meerkat = new MeerkatExtension();
+ * static MeerkatExtension meerkat = new MeerkatExtension();      // an instance field: one per test
  *
  * @Test
  * void works() { new ZooKeeper(meerkat.connectString("/app"), 10_000, e -> {}); }
  * }</pre>
  */
-public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MeerkatExtension.class);
     private static final String KEY = "meerkat";
 
     private final ServerConfig config;
+    private final Lifecycle lifecycle;
     /** The server this instance started, for the {@code @RegisterExtension} accessors. */
     private volatile Meerkat meerkat;
+    /** Whether {@link #meerkat} belongs to the current test only (and is closed with it). */
+    private volatile boolean perTest;
 
     /** An in-memory server on a free loopback port, as {@link Meerkat#embedded()}. */
     public MeerkatExtension() {
-        this(null);
+        this(null, null);
     }
 
-    private MeerkatExtension(ServerConfig config) {
+    private MeerkatExtension(ServerConfig config, Lifecycle lifecycle) {
         this.config = config;
+        this.lifecycle = lifecycle;
     }
 
     /**
-     * A server with this configuration (for instance a shorter tick time or a custom session
-     * timeout range). Port 0 picks a free port; a null data directory keeps the data in memory.
+     * A server with this configuration (for instance {@code Meerkat.embeddedConfig(null).withTickTime(200)}).
+     * Port 0 picks a free port; a null data directory keeps the data in memory.
      */
     public static MeerkatExtension withConfig(ServerConfig config) {
-        return new MeerkatExtension(Objects.requireNonNull(config, "config"));
+        return new MeerkatExtension(Objects.requireNonNull(config, "config"), null);
     }
 
-    /** The running server; only between the class's start and end. */
+    /** A fresh in-memory server for every test method. */
+    public static MeerkatExtension perMethod() {
+        return new MeerkatExtension(null, Lifecycle.PER_METHOD);
+    }
+
+    /** The same extension with this lifecycle. */
+    public MeerkatExtension withLifecycle(Lifecycle lifecycle) {
+        return new MeerkatExtension(config, Objects.requireNonNull(lifecycle, "lifecycle"));
+    }
+
+    /** The running server; only while one runs for the current class or test. */
     public Meerkat meerkat() {
         Meerkat m = meerkat;
-        if (m == null) throw new IllegalStateException("Meerkat is not running: the extension starts it before @BeforeAll");
+        if (m == null) throw new IllegalStateException("Meerkat is not running: the extension starts it before @BeforeAll (per class) or @BeforeEach (per method)");
         return m;
     }
 
@@ -85,22 +99,44 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (lifecycleOf(context) == Lifecycle.PER_METHOD) return;
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         // A store lookup falls back to the enclosing classes' stores: nested classes share the server.
         Running running = store.get(KEY, Running.class);
         if (running == null) {
-            Meerkat started = config == null ? Meerkat.embedded() : Meerkat.start(config);
-            running = new Running(started);
+            running = start();
             store.put(KEY, running); // closed by JUnit when this class's context closes
         }
         meerkat = running.meerkat;
-        inject(context.getRequiredTestClass(), null, running.meerkat);
+        Injection.inject(InjectMeerkat.class, context.getRequiredTestClass(), null, running::value);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        Meerkat m = server(context);
-        for (Object instance : context.getRequiredTestInstances().getAllInstances()) inject(instance.getClass(), instance, m);
+        Running running;
+        if (lifecycleOf(context) == Lifecycle.PER_METHOD || context.getStore(NAMESPACE).get(KEY, Running.class) == null) {
+            // Per method, or registered on an instance field (JUnit then skips beforeAll): one for this test.
+            running = start();
+            context.getStore(NAMESPACE).put(KEY, running);
+            meerkat = running.meerkat;
+            perTest = true;
+            Injection.inject(InjectMeerkat.class, context.getRequiredTestClass(), null, running::value);
+        } else {
+            running = context.getStore(NAMESPACE).get(KEY, Running.class);
+        }
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            Injection.inject(InjectMeerkat.class, instance.getClass(), instance, running::value);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        // A per-test server is closed with the method's context (its store); forget it here so that
+        // the accessors do not hand out a closed server.
+        if (perTest) {
+            perTest = false;
+            meerkat = null;
+        }
     }
 
     @Override
@@ -111,41 +147,38 @@ public final class MeerkatExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        Meerkat m = server(extensionContext);
-        return parameterContext.getParameter().getType() == Meerkat.class ? m : m.connectString();
-    }
-
-    private Meerkat server(ExtensionContext context) {
-        Running running = context.getStore(NAMESPACE).get(KEY, Running.class);
-        if (running == null) throw new ParameterResolutionException("no embedded Meerkat: MeerkatExtension starts one per test class");
-        return running.meerkat;
-    }
-
-    private static void inject(Class<?> type, Object instance, Meerkat m) throws IllegalAccessException {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (!f.isAnnotationPresent(InjectMeerkat.class)) continue;
-                boolean isStatic = Modifier.isStatic(f.getModifiers());
-                if (isStatic != (instance == null)) continue;
-                if (Modifier.isFinal(f.getModifiers())) {
-                    throw new ExtensionConfigurationException("@InjectMeerkat field " + f + " must not be final");
-                }
-                Object value;
-                if (f.getType() == Meerkat.class) value = m;
-                else if (f.getType() == String.class) value = m.connectString();
-                else throw new ExtensionConfigurationException("@InjectMeerkat field " + f + " must be a Meerkat or a String");
-                f.setAccessible(true);
-                f.set(instance, value);
-            }
+        Running running = extensionContext.getStore(NAMESPACE).get(KEY, Running.class);
+        if (running == null) {
+            throw new ParameterResolutionException("no embedded Meerkat for " + parameterContext.getDeclaringExecutable()
+                    + ": with Lifecycle.PER_METHOD the server exists only for test methods, not in @BeforeAll");
         }
+        return running.value(parameterContext.getParameter().getType());
     }
 
-    /** The per-class server, closed by JUnit with the class's extension context. */
+    private Lifecycle lifecycleOf(ExtensionContext context) {
+        if (lifecycle != null) return lifecycle;
+        return context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, EmbeddedMeerkat.class))
+                .map(EmbeddedMeerkat::lifecycle)
+                .orElse(Lifecycle.PER_CLASS);
+    }
+
+    private Running start() {
+        return new Running(config == null ? Meerkat.embedded() : Meerkat.start(config));
+    }
+
+    /** A running server, closed by JUnit with the extension context whose store holds it. */
     private static final class Running implements ExtensionContext.Store.CloseableResource {
         final Meerkat meerkat;
 
         Running(Meerkat meerkat) {
             this.meerkat = meerkat;
+        }
+
+        Object value(Class<?> type) {
+            if (type == Meerkat.class) return meerkat;
+            if (type == String.class) return meerkat.connectString();
+            return null;
         }
 
         @Override

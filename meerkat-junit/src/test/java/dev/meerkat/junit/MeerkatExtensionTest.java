@@ -1,7 +1,15 @@
 package dev.meerkat.junit;
 
 import dev.meerkat.server.Meerkat;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,6 +20,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +92,64 @@ class MeerkatExtensionTest {
             assertThat(meerkat.connectString()).isEqualTo(meerkat.meerkat().connectString());
             assertThat(meerkat.connectString("/kafka")).isEqualTo(meerkat.connectString() + "/kafka");
             assertThat(ruok(meerkat.connectString())).isEqualTo("imok");
+        }
+    }
+
+    @Nested
+    @EmbeddedMeerkat(lifecycle = Lifecycle.PER_METHOD)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class PerMethod {
+        static final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+        @InjectMeerkat
+        Meerkat server;
+
+        @Test
+        @Order(1)
+        void aFreshServerForEveryTest(Meerkat parameter) throws Exception {
+            assertThat(parameter).isSameAs(server);
+            assertThat(ruok(server.connectString())).isEqualTo("imok");
+            createNode(server.connectString(), "/left-behind");
+            assertThat(seen.add(server.connectString())).isTrue();
+        }
+
+        @Test
+        @Order(2)
+        void theNextTestSeesAnEmptyTree(@InjectMeerkat String connect) throws Exception {
+            assertThat(seen).doesNotContain(connect);
+            assertThat(seen.add(connect)).isTrue();
+            try (ZooKeeper zk = connect(connect)) {
+                assertThat(zk.exists("/left-behind", false)).isNull();
+            }
+        }
+    }
+
+    @Nested
+    class ProgrammaticPerMethod {
+        @RegisterExtension
+        MeerkatExtension meerkat = new MeerkatExtension();   // an instance field: JUnit registers it per test
+        static String previous;
+
+        @RepeatedTest(2)
+        void eachRepetitionGetsItsOwnServer() throws IOException {
+            assertThat(ruok(meerkat.connectString())).isEqualTo("imok");
+            assertThat(meerkat.connectString()).isNotEqualTo(previous);
+            previous = meerkat.connectString();
+        }
+    }
+
+    static ZooKeeper connect(String connectString) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown();
+        });
+        assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+        return zk;
+    }
+
+    static void createNode(String connectString, String path) throws Exception {
+        try (ZooKeeper zk = connect(connectString)) {
+            zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.meerkat.core.storage.DataDirectoryException;
 import dev.meerkat.server.config.ConfigException;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.config.ZooCfgParser;
+import dev.meerkat.server.migrate.ExportCommand;
+import dev.meerkat.server.migrate.ImportCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,8 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
-@Command(name = "meerkat", mixinStandardHelpOptions = true, version = "Meerkat 0.1.0 (ZooKeeper 3.9 protocol)",
-        description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.")
+@Command(name = "meerkat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.",
+        subcommands = {ImportCommand.class, ExportCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -50,6 +53,10 @@ public final class Main implements Callable<Integer> {
         } catch (DataDirectoryException | IllegalStateException e) {
             System.err.println("meerkat: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // Anything else that stops a start is still one line, with what the exception says.
+            System.err.println("meerkat: could not start: " + e);
+            return 1;
         }
         // A server that can no longer do its job stops serving and exits, so that clients and
         // supervisors see it gone rather than talk to a zombie.
@@ -71,6 +78,15 @@ public final class Main implements Callable<Integer> {
         }, "meerkat-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --version: Meerkat's version and the ZooKeeper release whose protocol and operations it matches. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"Meerkat " + dev.meerkat.wire.server.Versions.MEERKAT
+                    + " (ZooKeeper " + dev.meerkat.wire.server.Versions.ZOOKEEPER + " protocol)"};
+        }
     }
 
     public static void main(String[] args) {

@@ -9,12 +9,14 @@ import dev.meerkat.core.log.LogStore;
 import dev.meerkat.core.log.MemoryLogStore;
 import dev.meerkat.core.node.Node;
 import dev.meerkat.core.node.NodeConfig;
+import dev.meerkat.core.node.NodeQuorumView;
+import dev.meerkat.core.stats.QuorumView;
 import dev.meerkat.core.storage.DataDirectory;
 import dev.meerkat.core.storage.SnapshotStore;
-import dev.meerkat.server.config.ConfigException;
-import dev.meerkat.server.config.EnsembleSettings;
 import dev.meerkat.registry.BrokerRegistry;
 import dev.meerkat.registry.RegistryOptions;
+import dev.meerkat.server.config.ConfigException;
+import dev.meerkat.server.config.EnsembleSettings;
 import dev.meerkat.server.config.KafkaViewConfig;
 import dev.meerkat.server.config.SecurityConfig;
 import dev.meerkat.wire.security.KerberosNames;
@@ -23,22 +25,31 @@ import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.meerkat.server.ops.AdminCommands;
+import dev.meerkat.server.ops.AdminRoutes;
+import dev.meerkat.server.ops.MeteredLogStore;
+import dev.meerkat.server.ops.MetricsRoutes;
+import dev.meerkat.server.ops.Operations;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A running Meerkat server: what {@code main} starts and what tests embed.
+ * A running Meerkat server: what {@code main} starts and what tests embed. A single node, or one
+ * server of an ensemble (when the configuration has {@code server.N} lines).
  *
  * <pre>{@code
  * try (Meerkat meerkat = Meerkat.embedded()) {          // free port, in-memory data
@@ -47,39 +58,42 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class Meerkat implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Meerkat.class);
+
+    /** What a started server is made of, in the order it is closed (reversed). */
+    private record Parts(Vertx vertx, DataDirectory dataDirectory, Node node, PeerTransport peers, ZkServer zkServer,
+                         PrometheusMeterRegistry meters, AdminHttpServer adminServer, AdminHttpServer metricsServer,
+                         Operations operations, BrokerRegistry kafkaRegistry) {
+    }
+
     private final ServerConfig config;
-    private final Vertx vertx;
-    private final DataDirectory dataDirectory;
-    private final Node node;
-    private final PeerTransport peers;
-    private final ZkServer zkServer;
-    private final PrometheusMeterRegistry meters;
-    private final AdminHttpServer adminServer;
-    private final BrokerRegistry kafkaRegistry;
+    private final Parts parts;
     private final long startNanos;
 
-    private Meerkat(ServerConfig config, Vertx vertx, DataDirectory dataDirectory, Node node, PeerTransport peers, ZkServer zkServer,
-                    PrometheusMeterRegistry meters, AdminHttpServer adminServer, BrokerRegistry kafkaRegistry, long startNanos) {
-        this.peers = peers;
+    private Meerkat(ServerConfig config, Parts parts, long startNanos) {
         this.config = config;
-        this.vertx = vertx;
-        this.dataDirectory = dataDirectory;
-        this.node = node;
-        this.zkServer = zkServer;
-        this.meters = meters;
-        this.adminServer = adminServer;
-        this.kafkaRegistry = kafkaRegistry;
+        this.parts = parts;
         this.startNanos = startNanos;
     }
 
     /** A single node on a free loopback port, keeping its data in memory: for tests. */
     public static Meerkat embedded() {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null));
+        return start(embeddedConfig(null));
     }
 
     /** A single node on a free loopback port with its data in {@code dataDir}. */
     public static Meerkat embedded(Path dataDir) {
-        return start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir));
+        return start(embeddedConfig(dataDir));
+    }
+
+    /**
+     * What a test server runs with: a free loopback port, every four-letter word allowed (as
+     * Curator's TestingServer does), and no AdminServer, so that many servers fit on one machine.
+     */
+    public static ServerConfig embeddedConfig(Path dataDir) {
+        // No Kafka view: a test's own Kafka brings its own classes, and the view's are not needed there.
+        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dataDir)
+                .withFourLetterWords(Set.of("*")).withAdminServer(false, "127.0.0.1", 0).withKafkaView(KafkaViewConfig.disabled());
     }
 
     /**
@@ -92,19 +106,32 @@ public final class Meerkat implements AutoCloseable {
         if (!cluster.isStandalone() && config.inMemory()) {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        // Vert.x comes up on its own thread while the node starts here: on a cold JVM each is mostly class loading.
+        CompletableFuture<Vertx> vertxStarting = VertxStarter.startAsync(loops, config.adminEnabled());
+        // One registry for every meter of this server, whoever exposes it.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Operations ops = new Operations(config, meters);
         DataDirectory dir = null;
         LogStore log;
         SnapshotStore snapshots = null;
         if (config.inMemory()) {
             log = new MemoryLogStore();
         } else {
-            dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            try {
+                dir = config.dataLogDir() == null ? DataDirectory.open(config.dataDir()) : DataDirectory.open(config.dataDir(), config.dataLogDir());
+            } catch (RuntimeException e) {
+                closeWhenStarted(vertxStarting);
+                throw e;
+            }
             try {
                 if (!cluster.isStandalone()) dir.claimServer(cluster.myId());
+                ChronicleAccess.require(dir.logDirectory().toString());
                 log = ChronicleLogStore.open(dir.logDirectory());
                 snapshots = SnapshotStore.open(dir.snapshotDirectory());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 dir.close();
+                closeWhenStarted(vertxStarting);
                 throw e;
             }
         }
@@ -116,76 +143,94 @@ public final class Meerkat implements AutoCloseable {
                 .withLinearizableReads(ensemble.linearizableReads())
                 .withMaxWatchesPerSession(config.security().maxWatchesPerSession())
                 .withEnforceQuota(config.security().enforceQuota());
-        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
-        log = FaultInjection.wrap(log);
-        Node node = new Node(nodeConfig, cluster, log, snapshots);
-        PeerTransport peers = PeerTransport.NONE;
-        String listening = config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
+        MeteredLogStore metered = new MeteredLogStore(FaultInjection.wrap(log), ops.metrics(), config.operations().fsyncWarningThresholdMs());
+        Vertx vertx;
         try {
-            if (!cluster.isStandalone()) {
-                listening += " (peers " + cluster.self().host() + ":" + cluster.self().peerPort() + ")";
-                peers = VertxPeerTransport.start(vertx, cluster, node.peerListener(),
-                                TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps())
-                                        .withTls(config.security().sslQuorum() ? config.security().quorumTls() : null))
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            node.start(peers);
-        } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
-            peers.close();
-            vertx.close();
-            log.close();
+            vertx = vertxStarting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            metered.close();
             if (dir != null) dir.close();
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            if (e instanceof RuntimeException r) throw r;
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("could not listen on " + listening + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("could not start Vert.x: " + e.getCause(), e.getCause());
         }
         WireConfig wire;
         try {
             wire = WireConfig.defaults(config.tickTime())
-                .withHost(config.clientAddressFor(cluster))
-                .withPort(config.clientPortFor(cluster))
-                .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
-                .withMaxClientCnxns(config.maxClientCnxns())
-                .withMaxBuffer(config.juteMaxBuffer())
-                .withFourLetterWords(config.fourLetterWords())
-                .withSuperDigest(config.superDigest())
-                .withLimits(config.security().limits())
-                .withSecurity(wireSecurity(config.security()));
+                    .withHost(config.clientAddressFor(cluster))
+                    .withPort(config.clientPortFor(cluster))
+                    .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
+                    .withMaxClientCnxns(config.maxClientCnxns())
+                    .withMaxBuffer(config.juteMaxBuffer())
+                    .withFourLetterWords(config.fourLetterWords())
+                    .withSuperDigest(config.superDigest())
+                    .withLimits(config.security().limits())
+                    .withSecurity(wireSecurity(config.security()));
         } catch (RuntimeException e) {
-            node.close();
-            peers.close();
+            // A bad security setting (the SASL login, say) stops the server before anything listens.
+            metered.close();
             vertx.close();
             if (dir != null) dir.close();
             throw e;
         }
         if (config.security().securePortOnly()) wire = wire.withPort(-1);
-        // One registry for every meter of this server, whoever exposes it.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
-                ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
+        Node node = new Node(nodeConfig, cluster, metered, snapshots).listener(ops.metrics());
+        PeerTransport peers = PeerTransport.NONE;
+        String listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
         try {
-            ZkServer server = ZkServer.start(vertx, node, wire, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            WireMeters.bind(server.metrics(), meters);
-            AdminHttpServer admin = null;
-            if (config.adminEnabled()) {
-                List<HttpRoutes> routes = new ArrayList<>();
-                if (kafka != null) routes.add(kafka::mount);
-                admin = AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes)
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (!cluster.isStandalone()) {
+                listening = "peers on " + cluster.self().host() + ":" + cluster.self().peerPort();
+                peers = await(VertxPeerTransport.start(vertx, cluster, node.peerListener(),
+                        TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps())
+                                .withTls(config.security().sslQuorum() ? config.security().quorumTls() : null)));
             }
-            return new Meerkat(config, vertx, dir, node, peers, server, meters, admin, kafka, t0);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            node.start(peers);
+        } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             peers.close();
             vertx.close();
+            metered.close();
+            if (dir != null) dir.close();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (e instanceof RuntimeException r) throw r;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
+        }
+        QuorumView quorum = new NodeQuorumView(node);
+        ops.attachNode(node, quorum, dir == null ? null : dir.snapshotDirectory(), dir == null ? null : dir.logDirectory(), metered);
+        BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
+                ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
+        ZkServer server = null;
+        AdminHttpServer admin = null;
+        try {
+            listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
+            server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops));
+            WireMeters.bind(server.metrics(), meters);
+            ops.attachServer(server, vertx);
+            if (config.adminEnabled()) {
+                listening = "the AdminServer on " + config.adminAddress() + ":" + config.adminPort();
+                List<HttpRoutes> routes = new ArrayList<>();
+                routes.add(new AdminRoutes(new AdminCommands(ops, vertx), config.operations().adminCommandUrl()));
+                routes.add(new MetricsRoutes(meters, vertx));
+                if (kafka != null) routes.add(kafka::mount);
+                admin = startAdmin(vertx, config, routes);
+            }
+            AdminHttpServer metricsServer = null;
+            if (config.operations().prometheusEnabled()) {
+                listening = "the Prometheus endpoint on " + config.operations().metricsHost() + ":" + config.operations().metricsPort();
+                metricsServer = await(AdminHttpServer.start(vertx, "Prometheus metrics", config.operations().metricsHost(),
+                        config.operations().metricsPort(), List.of(new MetricsRoutes(meters, vertx))));
+            }
+            return new Meerkat(config, new Parts(vertx, dir, node, peers, server, meters, admin, metricsServer, ops, kafka), t0);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            ops.stop(vertx);
+            if (admin != null) admin.close();
+            if (server != null) server.close();
             if (kafka != null) kafka.close();
             node.close();
+            peers.close();
+            vertx.close();
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("could not listen on " + listening
-                    + (config.adminEnabled() ? " (admin " + config.adminAddress() + ":" + config.adminPort() + ")" : "") + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -206,39 +251,59 @@ public final class Meerkat implements AutoCloseable {
         return BrokerRegistry.start(node, meters, options);
     }
 
+    private static AdminHttpServer startAdmin(Vertx vertx, ServerConfig config, List<HttpRoutes> routes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return await(AdminHttpServer.start(vertx, config.adminAddress(), config.adminPort(), routes));
+        } catch (ExecutionException e) {
+            if (config.operations().adminRequired()) throw e;
+            LOG.warn("AdminServer not started: {}:{} is not free ({}); set admin.serverPort, or admin.enableServer=false",
+                    config.adminAddress(), config.adminPort(), e.getCause().getMessage());
+            return null;
+        }
+    }
+
+    private static void closeWhenStarted(CompletableFuture<Vertx> starting) {
+        starting.thenAccept(Vertx::close);
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) throws InterruptedException, ExecutionException, TimeoutException {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
     public String connectString() {
-        String host = config.clientAddressFor(node.cluster());
+        String host = config.clientAddressFor(parts.node().cluster());
         if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
-        return host + ":" + zkServer.port();
+        return host + ":" + parts.zkServer().port();
     }
 
     /** The plain client port, or -1 when the server has only a TLS port. */
     public int port() {
-        return zkServer.port();
+        return parts.zkServer().port();
     }
 
     /** The TLS client port (secureClientPort), or -1 when there is none. */
     public int securePort() {
-        return zkServer.securePort();
+        return parts.zkServer().securePort();
     }
 
     /** {@code host:securePort} for a TLS client. */
     public String secureConnectString() {
         String host = config.security().secureClientPortAddress() != null ? config.security().secureClientPortAddress()
-                : config.clientAddressFor(node.cluster());
+                : config.clientAddressFor(parts.node().cluster());
         if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
-        return host + ":" + zkServer.securePort();
+        return host + ":" + parts.zkServer().securePort();
     }
 
     /** The client port's counters (connections, limits that bit, authentication failures). */
     public dev.meerkat.wire.server.ServerMetrics clientMetrics() {
-        return zkServer.metrics();
+        return parts.zkServer().metrics();
     }
 
     /** The bound peer port of an ensemble member, or -1 for a single server. */
     public int peerPort() {
-        return peers.port();
+        return parts.peers().port();
     }
 
     public ServerConfig config() {
@@ -246,22 +311,32 @@ public final class Meerkat implements AutoCloseable {
     }
 
     public Node node() {
-        return node;
+        return parts.node();
     }
 
     /** Every meter this server keeps (Micrometer, exposed in the Prometheus format). */
     public PrometheusMeterRegistry meters() {
-        return meters;
-    }
-
-    /** The Kafka broker registry, or null when {@code kafka.registry.enabled=false}. */
-    public BrokerRegistry kafkaRegistry() {
-        return kafkaRegistry;
+        return parts.meters();
     }
 
     /** The admin HTTP server's port, or -1 when it is not enabled. */
     public int adminPort() {
-        return adminServer == null ? -1 : adminServer.port();
+        return parts.adminServer() == null ? -1 : parts.adminServer().port();
+    }
+
+    /** The Prometheus endpoint's port (metricsProvider.httpPort), or -1 when no metrics provider is configured. */
+    public int metricsPort() {
+        return parts.metricsServer() == null ? -1 : parts.metricsServer().port();
+    }
+
+    /** The four-letter words', AdminServer's and metrics' view of this server. */
+    public Operations operations() {
+        return parts.operations();
+    }
+
+    /** The Kafka broker registry, or null when {@code kafka.registry.enabled=false}. */
+    public BrokerRegistry kafkaRegistry() {
+        return parts.kafkaRegistry();
     }
 
     /** How long {@link #start} took, in milliseconds. */
@@ -272,29 +347,32 @@ public final class Meerkat implements AutoCloseable {
     @Override
     public void close() {
         // A leader first hands over, so that the others need not wait out an election timeout.
-        node.handOverLeadership();
-        try {
-            if (adminServer != null) adminServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Closing anyway.
+        parts.node().handOverLeadership();
+        parts.operations().stop(parts.vertx());
+        for (AdminHttpServer http : new AdminHttpServer[]{parts.adminServer(), parts.metricsServer()}) {
+            try {
+                if (http != null) http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Closing anyway.
+            }
         }
         try {
-            zkServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            parts.zkServer().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Closing anyway: the node and the data directory must be released.
         }
-        if (kafkaRegistry != null) kafkaRegistry.close();
-        node.close();
-        peers.close();
+        if (parts.kafkaRegistry() != null) parts.kafkaRegistry().close();
+        parts.node().close();
+        parts.peers().close();
         try {
             // Wait for the event loops to be gone: a closed server leaves no threads behind, and the
             // next embedded server (a test class right after this one) does not start against them.
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            parts.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             // Closing anyway.
         }
-        if (dataDirectory != null) dataDirectory.close();
+        if (parts.dataDirectory() != null) parts.dataDirectory().close();
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StartupFailureTest {
 
     private static ServerConfig onDisk(Path dir) {
-        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dir);
+        return Meerkat.embeddedConfig(dir);
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.meerkat.core.state.Applied;
 import dev.meerkat.core.tree.DataTree;
 import dev.meerkat.core.tree.Znode;
 import dev.meerkat.registry.kafka.KafkaPaths;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +27,18 @@ import java.util.function.Consumer;
  */
 public final class TreeFeed implements AppliedListener {
     private final Node node;
-    private final OneToOneConcurrentArrayQueue<TreeChange> queue;
+    /**
+     * JDK-only, so that a server runs without the JVM flags Agrona needs; only offer and poll are
+     * used (neither ever waits), and only Kafka-relevant changes pass, so its lock is never contended.
+     */
+    private final ArrayBlockingQueue<TreeChange> queue;
     private final Runnable wakeConsumer;
     /** Written on the tree thread only; read by the consumer to know a resync is due. */
     private volatile boolean overflowed;
 
     public TreeFeed(Node node, int capacity, Runnable wakeConsumer) {
         this.node = node;
-        this.queue = new OneToOneConcurrentArrayQueue<>(capacity);
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.wakeConsumer = wakeConsumer;
     }
 
@@ -91,7 +95,9 @@ public final class TreeFeed implements AppliedListener {
 
     /** Takes what has arrived; called on the registry thread only. */
     public int drain(Consumer<TreeChange> sink, int limit) {
-        return queue.drain(sink::accept, limit);
+        int n = 0;
+        for (TreeChange c; n < limit && (c = queue.poll()) != null; n++) sink.accept(c);
+        return n;
     }
 
     private void offer(TreeChange change) {

@@ -61,7 +61,10 @@ final class ApplyLoop implements Runnable {
     private Supplier<ClusterStatus> status;
     private Predicate<Command> proposeInternal;
     private PeerTransport transport = PeerTransport.NONE;
-    private List<NodeListener> listeners = List.of();
+    private List<ServingListener> listeners = List.of();
+    /** Numbers for monitoring, published after each round of work. */
+    private final dev.meerkat.core.stats.StatsPublisher published = new dev.meerkat.core.stats.StatsPublisher();
+    private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
     private final List<AppliedListener> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private StateMachine state = new StateMachine();
@@ -86,7 +89,7 @@ final class ApplyLoop implements Runnable {
         this.queries = new QueryEngine(state.tree(), watches, config.maxWatchesPerSession());
     }
 
-    void wire(Supplier<ClusterStatus> status, Predicate<Command> proposeInternal, PeerTransport transport, List<NodeListener> listeners) {
+    void wire(Supplier<ClusterStatus> status, Predicate<Command> proposeInternal, PeerTransport transport, List<ServingListener> listeners) {
         this.status = status;
         this.proposeInternal = proposeInternal;
         this.transport = transport;
@@ -96,6 +99,21 @@ final class ApplyLoop implements Runnable {
     void bind(Thread t) {
         thread = t;
         inbox.bindConsumer(t);
+    }
+
+    /** Who hears about applied batches and expiries, for metrics; set before the threads start. */
+    void metrics(dev.meerkat.core.stats.NodeListener l) {
+        metrics = l;
+        watches.onTrigger(l::watchesTriggered);
+    }
+
+    dev.meerkat.core.stats.TreeStats stats() {
+        return published.current();
+    }
+
+    /** Tree thread (or before it starts): publishes the numbers as they are now. */
+    void publishStats() {
+        published.publish(state, watches, lastApplied);
     }
 
     long lastApplied() {
@@ -163,8 +181,10 @@ final class ApplyLoop implements Runnable {
         long nextSessionCheck = System.nanoTime() + sessionCheckNanos;
         long nextReap = System.nanoTime() + reapNanos;
         while (running) {
-            for (Runnable r; (r = releases.poll()) != null; ) r.run();
+            int released = 0;
+            for (Runnable r; (r = releases.poll()) != null; released++) r.run();
             int n = inbox.drain(Runnable::run, 4096);
+            if (n + released > 0) publishStats();
             long now = System.nanoTime();
             boolean leader = status.get().isLeader();
             if (leader != wasLeader) {
@@ -192,6 +212,7 @@ final class ApplyLoop implements Runnable {
     private void expireSessions(long nowNanos) {
         for (Session s : sessions.dueForExpiry(state.sessions().values(), nowNanos)) {
             LOG.info("session 0x{} expired after {} ms of silence", Long.toHexString(s.id()), s.timeoutMs());
+            metrics.sessionExpired(s.id());
             if (!proposeInternal.test(new Command.CloseSession(s.id(), true))) sessions.expiryNotProposed(s.id());
         }
     }
@@ -213,6 +234,8 @@ final class ApplyLoop implements Runnable {
     }
 
     private void applyCommitted(List<LogEntry> entries) {
+        long oldestStampMs = 0;
+        int appliedCommands = 0;
         for (LogEntry e : entries) {
             // A snapshot loaded at start may already cover the head of what the log replays.
             if (e.index() <= state.lastApplied()) continue;
@@ -226,6 +249,7 @@ final class ApplyLoop implements Runnable {
                 continue;
             }
             Proposal p = CommandCodec.decode(e.data());
+            if (appliedCommands++ == 0) oldestStampMs = p.time();
             Applied applied = state.apply(e.index(), p);
             lastApplied = e.index();
             for (WatchEvent ev : applied.events()) watches.trigger(ev);
@@ -241,6 +265,7 @@ final class ApplyLoop implements Runnable {
             if (applied.closedSessionId() != 0) sessionEnded(applied.closedSessionId(), p);
             if (p.originServer() == selfId && p.requestId() != 0) pending.complete(p.requestId(), applied.result(), e.index());
         }
+        if (appliedCommands > 0) metrics.applied(appliedCommands, oldestStampMs);
         answerReadWaiters();
         snapshots.maybeSnapshot(state, lastAppliedTerm);
     }
@@ -303,7 +328,8 @@ final class ApplyLoop implements Runnable {
         LOG.info("installed snapshot {} from the leader (state was at zxid 0x{}, is now at 0x{})", file, Long.toHexString(before),
                 Long.toHexString(lastApplied));
         // Watches were set on a state that no longer exists; clients reconnect and replay them.
-        for (NodeListener l : listeners) l.stateReplaced();
+        publishStats();
+        for (ServingListener l : listeners) l.stateReplaced();
         for (AppliedListener l : appliedListeners) {
             try {
                 l.stateReplaced(state.tree(), lastApplied);

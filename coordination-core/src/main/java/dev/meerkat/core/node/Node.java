@@ -18,7 +18,10 @@ import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
-import dev.meerkat.core.tree.Znode;
+import dev.meerkat.core.stats.Inspection;
+import dev.meerkat.core.stats.NodeListener;
+import dev.meerkat.core.stats.TreeStats;
+import dev.meerkat.core.watch.WatchManager;
 import dev.meerkat.core.watch.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,12 @@ import java.util.function.Consumer;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /**
+     * A deliberately broken sync, answered from the local state without asking the leader, so that
+     * the linearizability checker of the test suite can prove it catches such a server. Never set
+     * it anywhere else: a sync would then promise what it cannot.
+     */
+    private static final boolean UNSAFE_LOCAL_SYNC = Boolean.getBoolean("meerkat.unsafe.localSync");
 
     private final NodeConfig config;
     private final ClusterConfig cluster;
@@ -54,7 +63,7 @@ public final class Node implements AutoCloseable {
     private final NodeSnapshots raftSnapshots;
     private final PendingRequests pending = new PendingRequests();
     private final SessionTracker sessions = new SessionTracker();
-    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ServingListener> listeners = new CopyOnWriteArrayList<>();
     private final ApplyLoop apply;
     private final SnapshotTaker snapshots;
     private LogDriver driver;
@@ -64,6 +73,7 @@ public final class Node implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private final List<Consumer<Throwable>> failureHandlers = new CopyOnWriteArrayList<>();
+    private volatile NodeListener metrics = NodeListener.NONE;
 
     public Node(NodeConfig config, LogStore log) {
         this(config, log, null);
@@ -125,8 +135,10 @@ public final class Node implements AutoCloseable {
     /** Replays what is known committed into the tree, then starts the threads; returns at once. */
     public Node start(PeerTransport peers) {
         long t0 = System.nanoTime();
+        if (UNSAFE_LOCAL_SYNC) LOG.warn("UNSAFE: meerkat.unsafe.localSync is set: sync answers without the leader; not linearizable");
         this.transport = peers;
         loadNewestSnapshot();
+        long loadedNanos = System.nanoTime();
         RaftConfig raftConfig = RaftConfig.builder(cluster.myId())
                 .voters(cluster.membership().voters()).learners(cluster.membership().learners())
                 .electionTick(config.electionTicks()).heartbeatTick(1).preVote(true).checkQuorum(true).build();
@@ -138,6 +150,8 @@ public final class Node implements AutoCloseable {
         apply.applyRecovered(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), apply.lastApplied(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        metrics.recovered(loadedNanos - t0, recovered.size(), System.nanoTime() - loadedNanos);
+        apply.publishStats();
         running = true;
         treeThread = new Thread(guarded("tree thread", apply), "meerkat-tree");
         logThread = new Thread(guarded("log thread", driver), "meerkat-log");
@@ -191,7 +205,7 @@ public final class Node implements AutoCloseable {
         return isRunning() && status().serving();
     }
 
-    public void addListener(NodeListener listener) {
+    public void addListener(ServingListener listener) {
         listeners.add(listener);
     }
 
@@ -217,6 +231,9 @@ public final class Node implements AutoCloseable {
 
     /** A client write. A sync is not a write: it becomes a read barrier through the leader (ReadIndex). */
     public boolean write(long sessionId, List<AuthId> authIds, WriteOp op, Completion<OpResult> done) {
+        if (op instanceof WriteOp.Sync s && UNSAFE_LOCAL_SYNC) {
+            return apply.inbox.offer(() -> done.complete(new OpResult.Synced(s.path()), apply.lastApplied()));
+        }
         if (op instanceof WriteOp.Sync s) return readBarrier((result, zxid) -> done.complete(
                 result instanceof OpResult.Error ? result : new OpResult.Synced(s.path()), zxid));
         return submit(new Command.ClientWrite(sessionId, authIds, op, config.enforceQuota()), done);
@@ -244,32 +261,30 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Re-attaches a session to a new connection when id and password match; completes with the
-     * session, or null when it does not exist (expired) or the password is wrong. A session this
-     * server already holds is re-attached here at once; one held elsewhere (or unknown here, as on
-     * a server that lags) goes through the log, which makes this server its owner.
+     * Re-attaches a session to a new connection when id and password match. Completes with
+     * {@link OpResult.SessionAttached}; with {@code Error(SESSION_EXPIRED)} when the session does not
+     * exist or the password is wrong; or with another error when the answer cannot be known now (no
+     * leader to take the attach, say): then the client must try again, its session is not lost. A
+     * session this server already holds is re-attached here at once; one held elsewhere (or unknown
+     * here, as on a server that lags) goes through the log, which makes this server its owner.
      */
-    public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<Session> done) {
+    public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<OpResult> done) {
         return apply.inbox.offer(() -> Completions.task("a session re-attach", () -> {
             Session s = apply.state().session(sessionId);
             if (s != null && (!Arrays.equals(s.password(), password) || sessions.isExpiring(sessionId))) {
-                done.complete(null, apply.lastApplied());
+                done.complete(new OpResult.Error(ErrorCode.SESSION_EXPIRED), apply.lastApplied());
                 return;
             }
             if (s != null && s.ownerServer() == cluster.myId()) {
                 attached(s, owner);
-                done.complete(s, apply.lastApplied());
+                done.complete(new OpResult.SessionAttached(s), apply.lastApplied());
                 return;
             }
             boolean queued = submit(new Command.AttachSession(sessionId, password), (result, zxid) -> {
-                if (result instanceof OpResult.SessionAttached a) {
-                    attached(a.session(), owner);
-                    done.complete(a.session(), zxid);
-                } else {
-                    done.complete(null, zxid);
-                }
+                if (result instanceof OpResult.SessionAttached a) attached(a.session(), owner);
+                done.complete(result, zxid);
             });
-            if (!queued) done.complete(null, apply.lastApplied());
+            if (!queued) done.complete(new OpResult.Error(ErrorCode.CONNECTION_LOSS), apply.lastApplied());
         }));
     }
 
@@ -310,8 +325,44 @@ public final class Node implements AutoCloseable {
         return apply.inbox.offer(() -> Completions.task("a tree reader", () -> reader.read(apply.state().tree(), apply.lastApplied())));
     }
 
-    public boolean stats(Completion<NodeStats> done) {
-        return apply.inbox.offer(() -> Completions.task("a stats request", () -> done.complete(computeStats(), apply.lastApplied())));
+    /** The numbers as of the tree thread's last round of work; any thread, never waits, never walks the tree. */
+    public TreeStats stats() {
+        return apply.stats();
+    }
+
+    /** Runs a listing on the tree thread (see {@link Inspection}); false when the inbox is full. */
+    public <T> boolean inspect(Inspection<T> inspection, Completion<T> done) {
+        Inspection.Context context = new Inspection.Context() {
+            @Override
+            public StateMachine state() {
+                return apply.state();
+            }
+
+            @Override
+            public WatchManager watches() {
+                return apply.watches();
+            }
+
+            @Override
+            public long lastAppliedTerm() {
+                return apply.lastAppliedTerm();
+            }
+
+            @Override
+            public Long lastHeardNanos(long sessionId) {
+                return sessions.lastHeardNanos(sessionId);
+            }
+        };
+        return apply.inbox.offer(() -> Completions.task("an inspection", () -> done.complete(inspection.inspect(context), apply.lastApplied())));
+    }
+
+    /** Who hears about recovery, applied batches and snapshots (metrics); set before {@link #start()}. */
+    public Node listener(NodeListener l) {
+        NodeListener metrics = l == null ? NodeListener.NONE : l;
+        this.metrics = metrics;
+        apply.metrics(metrics);
+        snapshots.metrics(metrics);
+        return this;
     }
 
     private boolean submit(Command command, Completion<OpResult> done) {
@@ -342,7 +393,7 @@ public final class Node implements AutoCloseable {
     // ---- events ----------------------------------------------------------------------------------
 
     private void servingChanged(boolean serving) {
-        for (NodeListener l : listeners) l.servingChanged(serving);
+        for (ServingListener l : listeners) l.servingChanged(serving);
     }
 
     /** Log thread: a snapshot from the leader is durable; the state follows on the tree thread. */
@@ -355,18 +406,21 @@ public final class Node implements AutoCloseable {
     private final java.util.Set<Long> disagreeing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * A peer is configured with a different ensemble. Links to it are refused either way; once a
-     * majority of this server's ensemble disagrees with it, the misconfigured one is this server:
-     * it stops, rather than wait forever in an ensemble that does not exist.
+     * A peer is configured with a different ensemble. Links to it are refused either way. Once the
+     * voters that have not been found to disagree are too few for a quorum of this server's own
+     * configuration, this server can never take part in a working ensemble as configured: it stops,
+     * with the reason, rather than wait forever. (So when one server's list is wrong, that one
+     * stops and the others go on.)
      */
     private void configMismatch(long peer, String theirShape) {
         LOG.error("server {} is configured with the ensemble [{}], this server (server {}) with [{}]: they cannot work together",
                 peer, theirShape, cluster.myId(), cluster.quorumShape());
         disagreeing.add(peer);
-        if (disagreeing.size() >= cluster.membership().quorum()) {
+        long possible = cluster.membership().voters().stream().filter(v -> !disagreeing.contains(v)).count();
+        if (possible < cluster.membership().quorum()) {
             fail("configuration check", new IllegalStateException("the server lists disagree: servers " + disagreeing
                     + " are configured with a different ensemble than this server's [" + cluster.quorumShape()
-                    + "]; fix the server.N lines so that every server lists the same servers"));
+                    + "], so this server can never reach a quorum; fix the server.N lines so that every server lists the same servers"));
         }
     }
 
@@ -390,19 +444,6 @@ public final class Node implements AutoCloseable {
             LOG.info("the log ends before snapshot {} (or disagrees with it): restarting the log after the snapshot", file);
             log.resetToSnapshot(file.index(), file.term());
         }
-    }
-
-    private NodeStats computeStats() {
-        StateMachine sm = apply.state();
-        long dataSize = 0;
-        int ephemerals = 0;
-        for (String path : sm.tree().paths()) {
-            Znode z = sm.tree().get(path);
-            dataSize += path.length() + (z.data() == null ? 0 : z.data().length);
-        }
-        for (Session s : sm.sessions().values()) ephemerals += sm.tree().ephemeralsOf(s.id()).size();
-        return new NodeStats(apply.lastApplied(), sm.tree().size(), apply.watches().watchCount(), apply.watches().watchedPathCount(),
-                sm.sessions().size(), ephemerals, dataSize, isLeader(), status().lastIndex());
     }
 
     // ---- stopping --------------------------------------------------------------------------------

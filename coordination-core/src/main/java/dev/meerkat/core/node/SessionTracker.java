@@ -43,6 +43,11 @@ final class SessionTracker {
         for (long id : sessionIds) lastSeenNanos.put(id, now);
     }
 
+    /** When the session was last heard from here (nanoTime), or null. */
+    Long lastHeardNanos(long sessionId) {
+        return lastSeenNanos.get(sessionId);
+    }
+
     /** The sessions to report to the leader; clears the record. */
     long[] drainTouched() {
         if (touchedSinceRelay.isEmpty()) return new long[0];

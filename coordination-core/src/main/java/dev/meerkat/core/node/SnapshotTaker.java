@@ -37,6 +37,7 @@ final class SnapshotTaker implements AutoCloseable {
         return t;
     });
     private volatile boolean inProgress;
+    private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
     /** Tree thread only. */
     private long lastSnapshotIndex;
 
@@ -46,6 +47,10 @@ final class SnapshotTaker implements AutoCloseable {
         this.snapCount = snapCount;
         this.retainCount = retainCount;
         this.compactLog = compactLog;
+    }
+
+    void metrics(dev.meerkat.core.stats.NodeListener l) {
+        metrics = l;
     }
 
     /** Tree thread: the state now covers {@code index} (loaded or installed from a snapshot). */
@@ -58,13 +63,14 @@ final class SnapshotTaker implements AutoCloseable {
         if (store == null || inProgress || state.lastApplied() - lastSnapshotIndex < snapCount) return;
         long t0 = System.nanoTime();
         SnapshotImage image = SnapshotCodec.capture(state, lastAppliedTerm);
-        long pauseMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long pauseNanos = System.nanoTime() - t0;
         inProgress = true;
         lastSnapshotIndex = image.lastApplied();
-        writer.execute(() -> write(image, pauseMs));
+        writer.execute(() -> write(image, pauseNanos));
     }
 
-    private void write(SnapshotImage image, long pauseMs) {
+    private void write(SnapshotImage image, long pauseNanos) {
+        long pauseMs = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
         long index = image.lastApplied();
         long t0 = System.nanoTime();
         try (SnapshotWriter w = store.begin(index, image.lastAppliedTerm())) {
@@ -74,9 +80,12 @@ final class SnapshotTaker implements AutoCloseable {
             SnapshotFile file = w.commit();
             raftSnapshots.update(file);
             purgeAndCompact();
+            long writeNanos = System.nanoTime() - t0;
+            metrics.snapshotWritten(index, file.size(), pauseNanos, writeNanos);
             LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
-                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(writeNanos));
         } catch (Exception e) {
+            metrics.snapshotFailed(index);
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
         } finally {
             inProgress = false;

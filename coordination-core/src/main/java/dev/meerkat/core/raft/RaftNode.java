@@ -246,7 +246,11 @@ public final class RaftNode {
      * other voters, still hearing from it, refuse the pre-vote and nothing changes.
      */
     public void peerUnreachable(long peer) {
-        if (role != RaftRole.FOLLOWER || peer == id || leader != peer || !promotable()) return;
+        if (role != RaftRole.FOLLOWER || peer == id || leader != peer) return;
+        if (!promotable()) {
+            leader = 0; // a learner waits for the next leader to speak
+            return;
+        }
         leader = 0;
         electionElapsed = 0;
         // Every follower sees the dead leader at about the same moment; were they all to campaign
@@ -483,7 +487,12 @@ public final class RaftNode {
 
     private void tickElection() {
         electionElapsed++;
-        if (!promotable()) return;
+        if (!promotable()) {
+            // A learner never campaigns, but it must not go on believing in a leader it no longer
+            // hears from: whoever relies on it (forwarding writes, serving clients) must know.
+            if (leader != 0 && electionElapsed >= randomizedElectionTimeout) leader = 0;
+            return;
+        }
         if (fastCampaignInTicks > 0 && --fastCampaignInTicks == 0 && leader == 0 && role == RaftRole.FOLLOWER) {
             electionElapsed = 0;
             campaign();

@@ -92,17 +92,19 @@ final class Quotas {
     private void update(String path, long bytesDiff, long countDiff) {
         String quota = quotaFor(path);
         if (quota == null) return;
-        Znode stats = tree.get(ROOT + quota + "/" + STATS);
+        String statsPath = ROOT + quota + "/" + STATS;
+        Znode stats = tree.get(statsPath);
         if (stats == null) return; // the limits node came first; the stats node, when created, counts everything
         Stats s = Stats.parse(stats.data());
         s.set("count", s.get("count") + countDiff);
         s.set("bytes", s.get("bytes") + bytesDiff);
-        tree.replaceDataQuietly(stats, s.bytes());
+        tree.replaceDataQuietly(statsPath, stats, s.bytes());
     }
 
     /** The stats node of {@code quotaPath} was created: count what is under it now. */
     private void recompute(String quotaPath) {
-        Znode stats = tree.get(ROOT + quotaPath + "/" + STATS);
+        String statsPath = ROOT + quotaPath + "/" + STATS;
+        Znode stats = tree.get(statsPath);
         long count = 0;
         long bytes = 0;
         if (tree.get(quotaPath) != null) {
@@ -119,7 +121,7 @@ final class Quotas {
         Stats s = new Stats(new LinkedHashMap<>());
         s.set("count", count);
         s.set("bytes", bytes);
-        tree.replaceDataQuietly(stats, s.bytes());
+        tree.replaceDataQuietly(statsPath, stats, s.bytes());
     }
 
     /** ZooKeeper's StatsTrack format: {@code count=N,bytes=N} first, then {@code =;key=value} for the others, sorted. */

@@ -14,6 +14,7 @@ import dev.meerkat.core.command.Command;
 import dev.meerkat.core.command.OpResult;
 import dev.meerkat.core.command.Proposal;
 import dev.meerkat.core.command.WriteOp;
+import dev.meerkat.core.stats.DigestLog;
 import dev.meerkat.core.tree.DataTree;
 import dev.meerkat.core.tree.PathRules;
 import dev.meerkat.core.tree.Znode;
@@ -41,6 +42,7 @@ public final class StateMachine {
     private final DataTree tree;
     private final Quotas quotas;
     private final Map<Long, Session> sessions;
+    private final DigestLog digestLog = new DigestLog();
     private long lastApplied;
 
     public StateMachine() {
@@ -70,12 +72,24 @@ public final class StateMachine {
         return lastApplied;
     }
 
+    /** The tree digest every 128 zxids (not replicated state: derived from it, for comparing servers). */
+    public DigestLog digestLog() {
+        return digestLog;
+    }
+
     /** Marks an entry that carries no command (a Raft no-op or configuration) as applied. */
     public void skip(long zxid) {
         lastApplied = zxid;
+        digestLog.applied(zxid, DataTree.digestVersion(), tree.digest());
     }
 
     public Applied apply(long zxid, Proposal proposal) {
+        Applied applied = applyCommand(zxid, proposal);
+        digestLog.applied(zxid, DataTree.digestVersion(), tree.digest());
+        return applied;
+    }
+
+    private Applied applyCommand(long zxid, Proposal proposal) {
         if (zxid <= lastApplied) throw new IllegalStateException("entry " + zxid + " applied twice (last " + lastApplied + ")");
         lastApplied = zxid;
         List<WatchEvent> events = new ArrayList<>();
@@ -183,7 +197,7 @@ public final class StateMachine {
             checkVersion(node.version(), s.version());
             long bytesDiff = length(s.data()) - length(node.data());
             if (enforceQuota) quotas.check(s.path(), bytesDiff, 0);
-            tree.setData(node, s.data(), zxid, time);
+            tree.setData(s.path(), node, s.data(), zxid, time);
             quotas.dataChanged(s.path(), bytesDiff);
             events.add(new WatchEvent(EventType.NODE_DATA_CHANGED, s.path(), zxid));
             return new OpResult.DataSet(node.stat());
@@ -194,7 +208,7 @@ public final class StateMachine {
             Znode node = existing(s.path());
             AclPolicy.check(node.acl(), Perms.ADMIN, ids);
             checkVersion(node.aversion(), s.version());
-            tree.setAcl(node, acl);
+            tree.setAcl(s.path(), node, acl);
             return new OpResult.AclSet(node.stat());
         }
         if (op instanceof WriteOp.Check c) {

@@ -27,6 +27,7 @@ public final class DataTree {
     private final Map<Long, NavigableSet<String>> ephemerals = new HashMap<>();
     private final NavigableSet<String> containers = new TreeSet<>();
     private final NavigableSet<String> ttlNodes = new TreeSet<>();
+    private final TreeCounters counters = new TreeCounters();
     private ArrayDeque<Runnable> journal;
 
     public DataTree() {
@@ -40,12 +41,14 @@ public final class DataTree {
         nodes.get("/").cversion = -1;
         nodes.get("/zookeeper").cversion = -2;
         nodes.get("/zookeeper/config").aversion = -1;
+        nodes.forEach(counters::add);
     }
 
     /** An empty tree with no nodes at all, for loading a snapshot into. */
     public static DataTree empty() {
         DataTree t = new DataTree();
         t.nodes.clear();
+        t.counters.reset();
         return t;
     }
 
@@ -60,6 +63,25 @@ public final class DataTree {
 
     public int size() {
         return nodes.size();
+    }
+
+    /** ZooKeeper's approximate data size: path length plus data length, summed over every node. O(1). */
+    public long approximateDataSize() {
+        return counters.approximateDataSize();
+    }
+
+    /** Ephemeral nodes owned by sessions (not containers or TTL nodes). O(1). */
+    public int ephemeralCount() {
+        return counters.ephemerals();
+    }
+
+    /** ZooKeeper's tree digest (its DigestCalculator, version {@link #digestVersion()}). O(1). */
+    public long digest() {
+        return counters.digest();
+    }
+
+    public static int digestVersion() {
+        return TreeCounters.digestVersion();
     }
 
     public Set<String> paths() {
@@ -111,77 +133,106 @@ public final class DataTree {
         Znode parent = nodes.get(PathRules.parent(path));
         String name = PathRules.name(path);
         Znode node = new Znode(data, acl, zxid, time, ephemeralOwner);
+        String parentPath = PathRules.parent(path);
         int oldCversion = parent.cversion;
         long oldPzxid = parent.pzxid;
+        counters.remove(parentPath, parent);
         nodes.put(path, node);
         parent.addChild(name);
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, ephemeralOwner, true);
+        counters.add(parentPath, parent);
+        counters.add(path, node);
         onUndo(() -> {
+            counters.remove(path, node);
+            counters.remove(parentPath, parent);
             nodes.remove(path);
             parent.removeChild(name);
             parent.cversion = oldCversion;
             parent.pzxid = oldPzxid;
             index(path, ephemeralOwner, false);
+            counters.add(parentPath, parent);
         });
         return node;
     }
 
     public void delete(String path, long zxid) {
         Znode node = nodes.remove(path);
-        Znode parent = nodes.get(PathRules.parent(path));
+        String parentPath = PathRules.parent(path);
+        Znode parent = nodes.get(parentPath);
         String name = PathRules.name(path);
         int oldCversion = parent.cversion;
         long oldPzxid = parent.pzxid;
+        counters.remove(path, node);
+        counters.remove(parentPath, parent);
         parent.removeChild(name);
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, node.ephemeralOwner, false);
+        counters.add(parentPath, parent);
         onUndo(() -> {
+            counters.remove(parentPath, parent);
             nodes.put(path, node);
             parent.addChild(name);
             parent.cversion = oldCversion;
             parent.pzxid = oldPzxid;
             index(path, node.ephemeralOwner, true);
+            counters.add(parentPath, parent);
+            counters.add(path, node);
         });
     }
 
-    public void setData(Znode node, byte[] data, long zxid, long time) {
+    public void setData(String path, Znode node, byte[] data, long zxid, long time) {
         byte[] oldData = node.data;
         int oldVersion = node.version;
         long oldMzxid = node.mzxid;
         long oldMtime = node.mtime;
+        counters.remove(path, node);
         node.data = data;
         node.version++;
         node.mzxid = zxid;
         node.mtime = time;
+        counters.add(path, node);
         onUndo(() -> {
+            counters.remove(path, node);
             node.data = oldData;
             node.version = oldVersion;
             node.mzxid = oldMzxid;
             node.mtime = oldMtime;
+            counters.add(path, node);
         });
     }
 
     /**
      * Replaces a node's data without a version change, as ZooKeeper updates a quota's
-     * {@code zookeeper_stats} node; no watch fires for it.
+     * {@code zookeeper_stats} node; no watch fires for it. The path keeps the tree's counters (data
+     * size, digest) right, as every other mutation does.
      */
-    public void replaceDataQuietly(Znode node, byte[] data) {
+    public void replaceDataQuietly(String path, Znode node, byte[] data) {
         byte[] oldData = node.data;
+        counters.remove(path, node);
         node.data = data;
-        onUndo(() -> node.data = oldData);
+        counters.add(path, node);
+        onUndo(() -> {
+            counters.remove(path, node);
+            node.data = oldData;
+            counters.add(path, node);
+        });
     }
 
-    public void setAcl(Znode node, List<Acl> acl) {
+    public void setAcl(String path, Znode node, List<Acl> acl) {
         List<Acl> oldAcl = node.acl;
         int oldAversion = node.aversion;
+        counters.remove(path, node);
         node.acl = acl;
         node.aversion++;
+        counters.add(path, node);
         onUndo(() -> {
+            counters.remove(path, node);
             node.acl = oldAcl;
             node.aversion = oldAversion;
+            counters.add(path, node);
         });
     }
 
@@ -190,10 +241,12 @@ public final class DataTree {
         Znode node = new Znode(data, acl, stat);
         if (path.equals("/")) {
             nodes.put(path, node);
+            counters.add(path, node);
             return;
         }
         put(path, node);
         index(path, stat.ephemeralOwner(), true);
+        counters.add(path, node);
     }
 
     /**

@@ -30,6 +30,8 @@ public final class Znode {
     private int childCapacity;
     /** The children in ZooKeeper's order, shared by every reader until they change. */
     private List<String> ordered;
+    /** This node's term in the tree digest, kept by {@link TreeCounters}. */
+    long digest;
 
     Znode(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
         this.data = data;

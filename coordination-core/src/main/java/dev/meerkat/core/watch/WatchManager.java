@@ -4,7 +4,11 @@ import dev.meerkat.core.api.EventType;
 import dev.meerkat.core.api.WatchEvent;
 import dev.meerkat.core.tree.PathRules;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -19,24 +23,34 @@ import java.util.Set;
  * RECURSIVE ones); a deletion also ends CHILD watches on the node itself. One-shot watches go once
  * fired; each watcher hears of an event once however many of its watches match.
  *
+ * <p>Counts are kept as watches come and go, as ZooKeeper reports them (its data-watch table
+ * holds DATA, PERSISTENT and RECURSIVE watches, its child-watch table CHILD and PERSISTENT ones; a
+ * watcher on a path counts once per table), so reporting them never walks the tables.
+ *
  * <p>Not replicated: watches belong to a connection on one server. Owned by the tree's thread.
  */
 public final class WatchManager {
+    private static final WatchKind[] DATA_SIDE = {WatchKind.DATA, WatchKind.PERSISTENT, WatchKind.RECURSIVE};
+    private static final WatchKind[] CHILD_SIDE = {WatchKind.CHILD, WatchKind.PERSISTENT};
+
     private final EnumMap<WatchKind, Map<String, Set<Watcher>>> tables = new EnumMap<>(WatchKind.class);
     /** Reverse index so a closing connection's watches go without scanning every path. */
     private final Map<Watcher, EnumMap<WatchKind, Set<String>>> byWatcher = new IdentityHashMap<>();
     private int recursiveCount;
+    // Kept by addPair/removePair: (watcher, path) pairs per ZooKeeper table, and for the data table
+    // the paths and watchers it holds.
+    private int dataPairs;
+    private int childPairs;
+    private int dataPaths;
+    private int dataWatchers;
+    private java.util.function.ObjIntConsumer<EventType> onTrigger = (type, watchers) -> { };
 
     public WatchManager() {
         for (WatchKind k : WatchKind.values()) tables.put(k, new HashMap<>());
     }
 
     public void add(WatchKind kind, String path, Watcher watcher) {
-        if (tables.get(kind).computeIfAbsent(path, p -> new LinkedHashSet<>()).add(watcher)) {
-            byWatcher.computeIfAbsent(watcher, w -> new EnumMap<>(WatchKind.class))
-                    .computeIfAbsent(kind, k -> new HashSet<>()).add(path);
-            if (kind == WatchKind.RECURSIVE) recursiveCount++;
-        }
+        addPair(kind, path, watcher);
     }
 
     public boolean contains(WatchKind kind, String path, Watcher watcher) {
@@ -45,35 +59,18 @@ public final class WatchManager {
     }
 
     public boolean remove(WatchKind kind, String path, Watcher watcher) {
-        Map<String, Set<Watcher>> table = tables.get(kind);
-        Set<Watcher> set = table.get(path);
-        if (set == null || !set.remove(watcher)) return false;
-        if (set.isEmpty()) table.remove(path);
-        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
-        if (mine != null) {
-            Set<String> paths = mine.get(kind);
-            if (paths != null) {
-                paths.remove(path);
-                if (paths.isEmpty()) mine.remove(kind);
-            }
-            if (mine.isEmpty()) byWatcher.remove(watcher);
-        }
-        if (kind == WatchKind.RECURSIVE) recursiveCount--;
-        return true;
+        return removePair(kind, path, watcher);
     }
 
     /** Drops every watch of a connection that went away. */
     public void removeAll(Watcher watcher) {
-        EnumMap<WatchKind, Set<String>> mine = byWatcher.remove(watcher);
+        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
         if (mine == null) return;
-        mine.forEach((kind, paths) -> {
-            Map<String, Set<Watcher>> table = tables.get(kind);
-            for (String path : paths) {
-                Set<Watcher> set = table.get(path);
-                if (set != null && set.remove(watcher) && set.isEmpty()) table.remove(path);
-                if (kind == WatchKind.RECURSIVE) recursiveCount--;
-            }
-        });
+        for (WatchKind kind : WatchKind.values()) {
+            Set<String> paths = mine.get(kind);
+            if (paths == null) continue;
+            for (String path : List.copyOf(paths)) removePair(kind, path, watcher);
+        }
     }
 
     /** How many watches {@code watcher} holds (one connection's: what meerkat.maxWatchesPerSession bounds). */
@@ -85,18 +82,57 @@ public final class WatchManager {
         return n;
     }
 
+    /** Watches as ZooKeeper's mntr counts them: data-table pairs plus child-table pairs. O(1). */
     public int watchCount() {
-        int n = 0;
-        for (Map<String, Set<Watcher>> t : tables.values()) {
-            for (Set<Watcher> s : t.values()) n += s.size();
-        }
-        return n;
+        return dataPairs + childPairs;
     }
 
-    public int watchedPathCount() {
-        Set<String> paths = new HashSet<>();
-        for (Map<String, Set<Watcher>> t : tables.values()) paths.addAll(t.keySet());
-        return paths.size();
+    /** Watcher/path pairs of the data table (getData, exists and addWatch watches): wchs's total. O(1). */
+    public int dataWatchCount() {
+        return dataPairs;
+    }
+
+    /** Paths with a data-table watch: wchs's "watching N paths". O(1). */
+    public int dataWatchPathCount() {
+        return dataPaths;
+    }
+
+    /** Watchers (connections) with a data-table watch: wchs's "N connections". O(1). */
+    public int dataWatcherCount() {
+        return dataWatchers;
+    }
+
+    /** Who hears how many watchers each fired event reached (ZooKeeper's node_*_watch_count metrics). */
+    public void onTrigger(java.util.function.ObjIntConsumer<EventType> listener) {
+        onTrigger = listener;
+    }
+
+    /**
+     * The data table by watcher, paths sorted: what wchc and the watches command list. Walks the
+     * watches (not the tree), so it costs their number.
+     */
+    public Map<Watcher, Set<String>> dataWatchesByWatcher() {
+        Map<Watcher, Set<String>> out = new LinkedHashMap<>();
+        byWatcher.forEach((w, mine) -> {
+            Set<String> paths = new TreeSet<>();
+            for (WatchKind k : DATA_SIDE) {
+                Set<String> p = mine.get(k);
+                if (p != null) paths.addAll(p);
+            }
+            if (!paths.isEmpty()) out.put(w, paths);
+        });
+        return out;
+    }
+
+    /** The data table by path, sorted: what wchp and the watches_by_path command list. */
+    public Map<String, List<Watcher>> dataWatchesByPath() {
+        Map<String, Set<Watcher>> merged = new java.util.TreeMap<>();
+        for (WatchKind k : DATA_SIDE) {
+            tables.get(k).forEach((path, set) -> merged.computeIfAbsent(path, p -> new LinkedHashSet<>()).addAll(set));
+        }
+        Map<String, List<Watcher>> out = new LinkedHashMap<>();
+        merged.forEach((path, set) -> out.put(path, new ArrayList<>(set)));
+        return out;
     }
 
     /** Delivers one change to everyone watching for it. */
@@ -117,6 +153,8 @@ public final class WatchManager {
                 }
             }
         }
+        // As ZooKeeper: an event nobody watched is not counted.
+        if (!targets.isEmpty()) onTrigger.accept(event.type(), targets.size());
         for (Watcher w : targets) deliver(w, event);
     }
 
@@ -132,22 +170,86 @@ public final class WatchManager {
     }
 
     private void take(WatchKind kind, String path, Set<Watcher> into, boolean oneShot) {
-        Map<String, Set<Watcher>> table = tables.get(kind);
-        Set<Watcher> set = table.get(path);
+        Set<Watcher> set = tables.get(kind).get(path);
         if (set == null) return;
         into.addAll(set);
         if (oneShot) {
-            table.remove(path);
-            for (Watcher w : set) {
-                EnumMap<WatchKind, Set<String>> mine = byWatcher.get(w);
-                if (mine == null) continue;
-                Set<String> paths = mine.get(kind);
-                if (paths != null) {
-                    paths.remove(path);
-                    if (paths.isEmpty()) mine.remove(kind);
-                }
-                if (mine.isEmpty()) byWatcher.remove(w);
-            }
+            for (Watcher w : List.copyOf(set)) removePair(kind, path, w);
         }
+    }
+
+    // ---- the two primitives every change goes through, keeping the counts ---------------------
+
+    private void addPair(WatchKind kind, String path, Watcher watcher) {
+        boolean hadData = has(watcher, path, DATA_SIDE);
+        boolean hadChild = has(watcher, path, CHILD_SIDE);
+        boolean pathHadData = pathHas(path, DATA_SIDE);
+        boolean watcherHadData = watcherHas(watcher, DATA_SIDE);
+        if (!tables.get(kind).computeIfAbsent(path, p -> new LinkedHashSet<>()).add(watcher)) return;
+        byWatcher.computeIfAbsent(watcher, w -> new EnumMap<>(WatchKind.class))
+                .computeIfAbsent(kind, k -> new HashSet<>()).add(path);
+        if (kind == WatchKind.RECURSIVE) recursiveCount++;
+        count(watcher, path, hadData, hadChild, pathHadData, watcherHadData);
+    }
+
+    private boolean removePair(WatchKind kind, String path, Watcher watcher) {
+        Map<String, Set<Watcher>> table = tables.get(kind);
+        Set<Watcher> set = table.get(path);
+        if (set == null || !set.contains(watcher)) return false;
+        boolean hadData = has(watcher, path, DATA_SIDE);
+        boolean hadChild = has(watcher, path, CHILD_SIDE);
+        boolean pathHadData = pathHas(path, DATA_SIDE);
+        boolean watcherHadData = watcherHas(watcher, DATA_SIDE);
+        set.remove(watcher);
+        if (set.isEmpty()) table.remove(path);
+        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
+        if (mine != null) {
+            Set<String> paths = mine.get(kind);
+            if (paths != null) {
+                paths.remove(path);
+                if (paths.isEmpty()) mine.remove(kind);
+            }
+            if (mine.isEmpty()) byWatcher.remove(watcher);
+        }
+        if (kind == WatchKind.RECURSIVE) recursiveCount--;
+        count(watcher, path, hadData, hadChild, pathHadData, watcherHadData);
+        return true;
+    }
+
+    private void count(Watcher watcher, String path, boolean hadData, boolean hadChild, boolean pathHadData, boolean watcherHadData) {
+        dataPairs += delta(hadData, has(watcher, path, DATA_SIDE));
+        childPairs += delta(hadChild, has(watcher, path, CHILD_SIDE));
+        dataPaths += delta(pathHadData, pathHas(path, DATA_SIDE));
+        dataWatchers += delta(watcherHadData, watcherHas(watcher, DATA_SIDE));
+        if (dataPairs < 0 || childPairs < 0 || dataPaths < 0 || dataWatchers < 0 || recursiveCount < 0) {
+            throw new IllegalStateException("watch counts went negative: " + dataPairs + "/" + childPairs + "/" + dataPaths + "/" + dataWatchers);
+        }
+    }
+
+    private static int delta(boolean before, boolean after) {
+        return before == after ? 0 : after ? 1 : -1;
+    }
+
+    private boolean has(Watcher watcher, String path, WatchKind[] side) {
+        for (WatchKind k : side) {
+            if (contains(k, path, watcher)) return true;
+        }
+        return false;
+    }
+
+    private boolean pathHas(String path, WatchKind[] side) {
+        for (WatchKind k : side) {
+            if (tables.get(k).containsKey(path)) return true;
+        }
+        return false;
+    }
+
+    private boolean watcherHas(Watcher watcher, WatchKind[] side) {
+        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
+        if (mine == null) return false;
+        for (WatchKind k : side) {
+            if (mine.containsKey(k)) return true;
+        }
+        return false;
     }
 }

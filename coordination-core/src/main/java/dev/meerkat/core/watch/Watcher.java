@@ -15,4 +15,9 @@ public interface Watcher {
      */
     default void failed(Throwable t) {
     }
+
+    /** The session this watcher belongs to, for listings (wchc, wchp); 0 when it has none. */
+    default long sessionId() {
+        return 0;
+    }
 }

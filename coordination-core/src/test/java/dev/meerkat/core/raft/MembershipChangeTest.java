@@ -30,6 +30,19 @@ class MembershipChangeTest {
     }
 
     @Test
+    void aLearnerThatNoLongerHearsFromItsLeaderForgetsIt() {
+        LocalCluster c = withLearner4();
+        assertThat(c.node(4).leaderId()).isEqualTo(1);
+        c.isolated.add(4L);
+        for (int i = 0; i < 25; i++) c.tick(4, 1);
+        assertThat(c.node(4).leaderId()).as("no leader known after an election timeout of silence").isZero();
+        assertThat(c.node(4).role()).isEqualTo(RaftRole.FOLLOWER);
+        c.isolated.remove(4L);
+        c.tickAll();
+        assertThat(c.node(4).leaderId()).as("the next heartbeat brings it back").isEqualTo(1);
+    }
+
+    @Test
     void learnerDoesNotVote() {
         LocalCluster c = withLearner4();
         // Leader 1 and voter 2 cut off: voter 3 plus learner 4 are not a quorum of {1,2,3}.

@@ -38,27 +38,49 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** How the ensemble is set up. */
     public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
-                          int snapCount, String heap, List<String> extraConfig) {
+                          int snapCount, String heap, List<String> extraConfig, List<String> jvmArgs,
+                          Map<Integer, List<String>> serverConfig, boolean direct) {
         public static Options of(int participants) {
-            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of());
+            return new Options(participants, 0, 500, 50, 20, 100_000, "160m", List.of(), List.of(), Map.of(), false);
+        }
+
+        /**
+         * No proxies: servers and clients talk on ports found free just before start, as a
+         * benchmark needs (a relay would cost both sides a hop). No partitions in this mode.
+         */
+        public Options direct(String heap) {
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, serverConfig, true);
+        }
+
+        /** Lines for one server's zoo.cfg only (to misconfigure it, say). */
+        public Options withServerConfig(int id, String... lines) {
+            Map<Integer, List<String>> all = new HashMap<>(serverConfig);
+            all.put(id, List.of(lines));
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, all, direct);
         }
 
         public Options withObservers(int n) {
-            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+            return new Options(participants, n, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, serverConfig, direct);
         }
 
         public Options withSnapCount(int n) {
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, n, heap, extraConfig, jvmArgs, serverConfig, direct);
         }
 
         public Options withTickTime(int ms) {
-            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig);
+            return new Options(participants, observers, ms, raftTickMs, electionTicks, snapCount, heap, extraConfig, jvmArgs, serverConfig, direct);
         }
 
         public Options withConfig(String... lines) {
             List<String> all = new ArrayList<>(extraConfig);
             all.addAll(List.of(lines));
-            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all);
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, all, jvmArgs, serverConfig, direct);
+        }
+
+        public Options withJvmArgs(String... args) {
+            List<String> all = new ArrayList<>(jvmArgs);
+            all.addAll(List.of(args));
+            return new Options(participants, observers, tickTimeMs, raftTickMs, electionTicks, snapCount, heap, extraConfig, all, serverConfig, direct);
         }
 
         int size() {
@@ -75,7 +97,10 @@ public final class MeerkatEnsemble implements AutoCloseable {
     private final Map<Integer, ChildJvm> running = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new HashMap<>();
     private final Map<Integer, Integer> starts = new HashMap<>();
-    private final Map<Integer, List<String>> jvmArgs = new HashMap<>();
+    /** Extra JVM flags per server (a fault injection, say), from its next (re)start on. */
+    private final Map<Integer, List<String>> serverJvmArgs = new HashMap<>();
+    /** Direct mode: each server's client and peer port, fixed for its life. */
+    private final Map<Integer, int[]> directPorts = new HashMap<>();
 
     private MeerkatEnsemble(Options options, Path workDir) throws IOException {
         this.options = options;
@@ -89,6 +114,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
                   <root level="INFO"><appender-ref ref="E"/></root>
                 </configuration>
                 """);
+        if (options.direct()) pickDirectPorts(options.size());
         for (int i = 1; i <= options.size(); i++) {
             clientProxies.put(i, new LinkProxy("client-" + i));
             for (int j = 1; j <= options.size(); j++) {
@@ -99,9 +125,8 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Starts every server and waits until one leads and all serve. */
     public static MeerkatEnsemble start(Options options, Path workDir) throws IOException {
-        MeerkatEnsemble e = new MeerkatEnsemble(options, workDir);
+        MeerkatEnsemble e = launchAll(options, workDir);
         try {
-            for (int i = 1; i <= options.size(); i++) e.launch(i);
             for (int i = 1; i <= options.size(); i++) e.awaitReady(i);
             e.awaitAllServing(Duration.ofSeconds(60));
             return e;
@@ -111,8 +136,45 @@ public final class MeerkatEnsemble implements AutoCloseable {
         }
     }
 
+    /** Starts every server's process and returns at once (for tests of servers that must not start). */
+    public static MeerkatEnsemble launchAll(Options options, Path workDir) throws IOException {
+        MeerkatEnsemble e = new MeerkatEnsemble(options, workDir);
+        try {
+            for (int i = 1; i <= options.size(); i++) e.launch(i);
+            return e;
+        } catch (RuntimeException | Error err) {
+            e.close();
+            throw err;
+        }
+    }
+
+    /** Waits for a launched server to bind its ports. */
+    public void awaitBound(int id) {
+        awaitReady(id);
+    }
+
+    /** The process of a server, for exit codes and output. */
+    ChildJvm process(int id) {
+        return running.get(id);
+    }
+
     public Options options() {
         return options;
+    }
+
+    private void pickDirectPorts(int n) throws IOException {
+        List<java.net.ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 1; i <= n; i++) {
+                java.net.ServerSocket client = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(client);
+                held.add(peer);
+                directPorts.put(i, new int[]{client.getLocalPort(), peer.getLocalPort()});
+            }
+        } finally {
+            for (java.net.ServerSocket s : held) s.close();
+        }
     }
 
     public Collection<Integer> ids() {
@@ -125,13 +187,14 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** The stable client address of every server, as a ZooKeeper connect string. */
     public String connectString() {
+        if (options.direct()) return directPorts.values().stream().map(p -> "127.0.0.1:" + p[0]).collect(Collectors.joining(","));
         return clientProxies.values().stream().map(p -> "127.0.0.1:" + p.port()).collect(Collectors.joining(","));
     }
 
     /** The stable client addresses of the given servers only. */
     public String connectString(int... ids) {
         List<String> parts = new ArrayList<>();
-        for (int id : ids) parts.add("127.0.0.1:" + clientProxies.get(id).port());
+        for (int id : ids) parts.add("127.0.0.1:" + (options.direct() ? directPorts.get(id)[0] : clientProxies.get(id).port()));
         return String.join(",", parts);
     }
 
@@ -153,14 +216,17 @@ public final class MeerkatEnsemble implements AutoCloseable {
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
                 .append("clientPortAddress=127.0.0.1\n")
                 .append("4lw.commands.whitelist=*\n")
+                .append("admin.enableServer=false\n")
                 .append("snapCount=").append(options.snapCount()).append('\n')
                 .append("meerkat.raftTickMs=").append(options.raftTickMs()).append('\n')
                 .append("meerkat.electionTicks=").append(options.electionTicks()).append('\n');
         if (isObserver(id)) cfg.append("peerType=observer\n");
         for (String line : options.extraConfig()) cfg.append(line).append('\n');
+        for (String line : options.serverConfig().getOrDefault(id, List.of())) cfg.append(line).append('\n');
+        if (options.direct()) cfg.append("clientPort=").append(directPorts.get(id)[0]).append('\n');
         for (int j = 1; j <= options.size(); j++) {
             // Our own line: any free port, printed once bound. Peers: the proxy for that direction.
-            int port = j == id ? 0 : peerProxies.get(id + ">" + j).port();
+            int port = options.direct() ? directPorts.get(j)[1] : j == id ? 0 : peerProxies.get(id + ">" + j).port();
             cfg.append("server.").append(j).append("=127.0.0.1:").append(port).append(":0")
                     .append(isObserver(j) ? ":observer" : "").append('\n');
         }
@@ -171,22 +237,23 @@ public final class MeerkatEnsemble implements AutoCloseable {
         if (running.containsKey(id)) throw new IllegalStateException("server " + id + " is running");
         Path cfg = writeConfig(id);
         int n = starts.merge(id, 1, Integer::sum);
-        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(),
-                jvmFlags(id),
-                "dev.meerkat.server.Main", List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
+        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(), jvmFlags(id),
+                "dev.meerkat.server.Main", options.direct() ? List.of(cfg.toAbsolutePath().toString())
+                        : List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
         running.put(id, jvm);
     }
 
     private List<String> jvmFlags(int id) {
         List<String> flags = new ArrayList<>(List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
                 "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"));
-        flags.addAll(jvmArgs.getOrDefault(id, List.of()));
+        flags.addAll(options.jvmArgs());
+        flags.addAll(serverJvmArgs.getOrDefault(id, List.of()));
         return flags;
     }
 
     /** Extra JVM flags for server {@code id} from its next (re)start on (a fault injection, say). */
     public void setJvmArgs(int id, String... args) {
-        jvmArgs.put(id, List.of(args));
+        serverJvmArgs.put(id, List.of(args));
     }
 
     /** Waits for server {@code id} to exit by itself; returns its exit code. */
@@ -248,6 +315,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
      * partition does (no connection is reset: packets just stop); clients still reach everyone.
      */
     public void partition(Set<Integer> side) {
+        requireProxies();
         for (int i : ids()) {
             for (int j : ids()) {
                 if (i != j && side.contains(i) != side.contains(j)) peerProxies.get(i + ">" + j).blackhole();
@@ -257,6 +325,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Like {@link #partition}, but the links are reset and refused, as when the other side's host is down. */
     public void partitionWithResets(Set<Integer> side) {
+        requireProxies();
         for (int i : ids()) {
             for (int j : ids()) {
                 if (i != j && side.contains(i) != side.contains(j)) peerProxies.get(i + ">" + j).cut();
@@ -271,7 +340,12 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Cuts the link from {@code from} to {@code to} only. */
     public void cutOneWay(int from, int to) {
+        requireProxies();
         peerProxies.get(from + ">" + to).cut();
+    }
+
+    private void requireProxies() {
+        if (options.direct()) throw new UnsupportedOperationException("a direct ensemble (for benchmarks) has no proxies to cut");
     }
 
     public void heal() {
@@ -283,6 +357,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Cuts a server's client address (its clients are disconnected and cannot come back to it). */
     public void cutClients(int id) {
+        requireProxies();
         clientProxies.get(id).cut();
     }
 
@@ -360,7 +435,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
     public Map<Integer, Long> lastZxids() {
         Map<Integer, Long> out = new TreeMap<>();
         for (int id : running.keySet()) {
-            String v = mntr(id, "zk_last_zxid");
+            String v = mntr(id, "zk_meerkat_last_applied_zxid");
             if (v != null) out.put(id, Long.parseLong(v.trim()));
         }
         return out;

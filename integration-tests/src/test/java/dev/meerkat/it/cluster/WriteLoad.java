@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is recorded as uncertain, and its node is never written again, so that the expected end state of
  * every other node is exact.
  */
-final class WriteLoad implements AutoCloseable {
+public final class WriteLoad implements AutoCloseable {
     /** What the server acknowledged for one node: the create's czxid, then (if set) version 1 and its mzxid. */
     record Acked(long czxid, int version, long mzxid) {
     }
@@ -42,7 +42,7 @@ final class WriteLoad implements AutoCloseable {
     final AtomicInteger errors = new AtomicInteger();
     final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
 
-    WriteLoad(String connectString, int writers, int sessionTimeoutMs) throws Exception {
+    public WriteLoad(String connectString, int writers, int sessionTimeoutMs) throws Exception {
         ZooKeeper setup = connect(connectString, sessionTimeoutMs);
         try {
             setup.create("/load", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -110,15 +110,26 @@ final class WriteLoad implements AutoCloseable {
         }
     }
 
-    int ackCount() {
+    public int ackCount() {
         return ackNanos.size();
+    }
+
+    /** Writes acknowledged at or after {@code fromNanos}. */
+    public int acksAfter(long fromNanos) {
+        int n = 0;
+        for (long t : ackNanos) if (t >= fromNanos) n++;
+        return n;
+    }
+
+    public int expired() {
+        return expiredSessions.get();
     }
 
     /**
      * The longest time, from {@code fromNanos} on, with no write acknowledged by anyone: from
      * {@code fromNanos} to the first ack after it, or between two acks after it.
      */
-    long longestStallMillis(long fromNanos, long untilNanos) {
+    public long longestStallMillis(long fromNanos, long untilNanos) {
         List<Long> times = new ArrayList<>(ackNanos);
         Collections.sort(times);
         long last = fromNanos;
@@ -133,13 +144,13 @@ final class WriteLoad implements AutoCloseable {
     }
 
     /** From {@code fromNanos} to the first acknowledged write after it, in milliseconds (-1: none). */
-    long firstAckAfterMillis(long fromNanos) {
+    public long firstAckAfterMillis(long fromNanos) {
         long first = Long.MAX_VALUE;
         for (long t : ackNanos) if (t >= fromNanos) first = Math.min(first, t);
         return first == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(first - fromNanos);
     }
 
-    void stopWriting() throws InterruptedException {
+    public void stopWriting() throws InterruptedException {
         stop.set(true);
         for (Thread t : threads) t.join(30_000);
     }

@@ -38,8 +38,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private final Map<Integer, int[]> ports = new HashMap<>(); // client, quorum, election
     private final Map<Integer, ChildJvm> running = new TreeMap<>();
     private final Map<Integer, Integer> starts = new HashMap<>();
+    private final List<String> extraConfig;
 
-    private ZooKeeperEnsemble(int size, int tickTimeMs, Path workDir) throws IOException {
+    private ZooKeeperEnsemble(int size, int tickTimeMs, Path workDir, List<String> extraConfig) throws IOException {
+        this.extraConfig = extraConfig;
         this.size = size;
         this.tickTimeMs = tickTimeMs;
         this.workDir = workDir;
@@ -53,8 +55,13 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     public static ZooKeeperEnsemble start(int size, int tickTimeMs, Path workDir) throws IOException {
+        return start(size, tickTimeMs, workDir, List.of());
+    }
+
+    /** With extra zoo.cfg lines on every server (e.g. reconfigEnabled=true). */
+    public static ZooKeeperEnsemble start(int size, int tickTimeMs, Path workDir, List<String> extraConfig) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            ZooKeeperEnsemble z = new ZooKeeperEnsemble(size, tickTimeMs, workDir);
+            ZooKeeperEnsemble z = new ZooKeeperEnsemble(size, tickTimeMs, workDir, extraConfig);
             try {
                 z.pickPorts();
                 for (int i = 1; i <= size; i++) z.launch(i);
@@ -97,6 +104,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
                 .append("clientPort=").append(ports.get(id)[0]).append("\nclientPortAddress=127.0.0.1\n")
                 .append("admin.enableServer=false\n4lw.commands.whitelist=*\n");
+        for (String line : extraConfig) cfg.append(line).append('\n');
         for (int j = 1; j <= size; j++) {
             cfg.append("server.").append(j).append("=127.0.0.1:").append(ports.get(j)[1]).append(':').append(ports.get(j)[2]).append('\n');
         }

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestartRecoveryTest {
 
     private static ServerConfig config(Path dir, int snapCount) {
-        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dir).withSnapshots(snapCount, 3);
+        return Meerkat.embeddedConfig(dir).withSnapshots(snapCount, 3);
     }
 
     private static ZooKeeper connect(Meerkat m) throws Exception {

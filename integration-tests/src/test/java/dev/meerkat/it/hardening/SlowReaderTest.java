@@ -120,9 +120,9 @@ class SlowReaderTest {
             s.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
             String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             for (String line : text.split("\n")) {
-                if (line.startsWith("meerkat_outbound_limit_disconnects\t")) return Integer.parseInt(line.split("\t")[1].trim());
+                if (line.startsWith("zk_meerkat_outbound_limit_disconnects\t")) return Integer.parseInt(line.split("\t")[1].trim());
             }
-            throw new AssertionError("mntr has no meerkat_outbound_limit_disconnects:\n" + text + "\nserver log:\n" + server.stderrTail(6000));
+            throw new AssertionError("mntr has no zk_meerkat_outbound_limit_disconnects:\n" + text + "\nserver log:\n" + server.stderrTail(6000));
         }
     }
 

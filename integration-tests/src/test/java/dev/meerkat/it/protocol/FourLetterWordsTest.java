@@ -66,8 +66,12 @@ class FourLetterWordsTest {
 
     @Test
     void wordsOutsideTheWhitelistAreRefused() throws Exception {
-        for (String word : new String[]{"conf", "cons", "dump", "envi", "wchs", "srst"}) {
-            assertThat(ask(meerkat.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
+        // ZooKeeper's default whitelist: srvr only.
+        try (Meerkat strict = Meerkat.start(Zk.config().withFourLetterWords(dev.meerkat.server.config.ServerConfig.defaults().fourLetterWords()))) {
+            for (String word : new String[]{"conf", "cons", "dump", "envi", "wchs", "srst", "ruok", "mntr"}) {
+                assertThat(ask(strict.port(), word)).isEqualTo(word + " is not executed because it is not in the whitelist.\n");
+            }
+            assertThat(ask(strict.port(), "srvr")).startsWith("Zookeeper version: ");
         }
         // the server keeps serving
         assertThat(zk.exists("/", false)).isNotNull();

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A TCP relay in front of a server whose live connections a test can cut, forcing clients to reconnect. */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile boolean down;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "proxy-accept");
@@ -25,7 +25,7 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
@@ -69,18 +69,18 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every relayed connection; new ones are still accepted. */
-    void cut() {
+    public void cut() {
         for (Socket s : open) closeQuietly(s);
         open.clear();
     }
 
     /** Cuts every connection and refuses new ones until {@link #up()}. */
-    void down() {
+    public void down() {
         down = true;
         cut();
     }
 
-    void up() {
+    public void up() {
         down = false;
     }
 

@@ -27,8 +27,7 @@ final class Zk {
     }
 
     static ServerConfig config() {
-        return ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null)
-                .withContainerCheckIntervalMs(100);
+        return Meerkat.embeddedConfig(null).withContainerCheckIntervalMs(100);
     }
 
     static ZooKeeper connect(String cs) throws Exception {

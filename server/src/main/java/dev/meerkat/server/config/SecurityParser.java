@@ -48,16 +48,16 @@ final class SecurityParser {
         this.warnings = warnings;
     }
 
+    /** The keys this parser reads by name (besides the ssl., authProvider., enforce.auth., kerberos. and quorum.auth. families). */
+    static final Set<String> KEYS = Set.of("secureClientPort", "secureClientPortAddress", "sslQuorum", "sslQuorumReloadCertFiles",
+            "client.certReload", "client.portUnification", "serverCnxnFactory", "sessionRequireClientSASLAuth", "superUser",
+            "X509AuthenticationProvider.superUser", "sasl.serverconfig", "audit.enable", "enforceQuota", "maxCnxns",
+            "globalOutstandingLimit", "meerkat.handshakeTimeoutMs", "meerkat.maxOutboundBytes", "meerkat.maxMultiOps",
+            "meerkat.maxWatchesPerSession", "meerkat.tls.reloadCheckMs", "meerkat.outboundStallMs");
+
     static boolean owns(String key) {
         return key.startsWith("ssl.") || key.startsWith("authProvider.") || key.startsWith("enforce.auth.")
-                || key.startsWith("kerberos.") || key.startsWith("quorum.auth.") || switch (key) {
-            case "secureClientPort", "secureClientPortAddress", "sslQuorum", "sslQuorumReloadCertFiles", "client.certReload",
-                 "client.portUnification", "serverCnxnFactory", "sessionRequireClientSASLAuth", "superUser",
-                 "X509AuthenticationProvider.superUser", "sasl.serverconfig", "audit.enable", "enforceQuota", "maxCnxns",
-                 "globalOutstandingLimit", "meerkat.handshakeTimeoutMs", "meerkat.maxOutboundBytes", "meerkat.maxMultiOps",
-                 "meerkat.maxWatchesPerSession", "meerkat.tls.reloadCheckMs", "meerkat.outboundStallMs" -> true;
-            default -> false;
-        };
+                || key.startsWith("kerberos.") || key.startsWith("quorum.auth.") || KEYS.contains(key);
     }
 
     void take(String where, String key, String value) {

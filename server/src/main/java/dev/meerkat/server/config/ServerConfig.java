@@ -14,23 +14,30 @@ import java.util.Set;
  * @param adminPort      admin.serverPort (0 = a free port)
  * @param ensemble       the server.N lines and election settings; {@link EnsembleSettings#none()} for a single server
  * @param kafkaView      the Kafka broker registry and its probe (kafka.registry.*, kafka.probe.*)
+ * @param operations     the rest of the AdminServer, the Prometheus endpoint and what conf reports
  * @param security       TLS, SASL, enforced authentication, audit, quotas and resource bounds ({@link SecurityParser})
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
                            int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
-                           EnsembleSettings ensemble, KafkaViewConfig kafkaView, SecurityConfig security) {
+                           EnsembleSettings ensemble, KafkaViewConfig kafkaView, OperationsConfig operations,
+                           SecurityConfig security) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
     public static final int DEFAULT_ADMIN_PORT = 8080;
 
+    /**
+     * ZooKeeper's defaults: the four-letter-word whitelist holds only srvr (always allowed), and the
+     * AdminServer listens on 0.0.0.0:8080 (a busy port there is warned about, not fatal, unless the
+     * file asked for the AdminServer explicitly).
+     */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
-                Set.of("ruok", "srvr", "stat", "mntr", "isro"), null, 100_000, 3, 1000,
-                false, "127.0.0.1", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults(),
-                SecurityConfig.defaults());
+                Set.of(), null, 100_000, 3, 1000,
+                true, "0.0.0.0", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults(),
+                OperationsConfig.defaults(), SecurityConfig.defaults());
     }
 
     public int effectiveMinSessionTimeout() {
@@ -123,11 +130,16 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return with(b -> b.ensemble = e);
     }
 
+    public ServerConfig withOperations(OperationsConfig ops) {
+        return with(b -> b.operations = ops);
+    }
+
     public ServerConfig withAdminServer(boolean enabled, String address, int port) {
         return with(b -> {
             b.adminEnabled = enabled;
             b.adminAddress = address;
             b.adminPort = port;
+            b.operations = b.operations.withAdminRequired(enabled);
         });
     }
 
@@ -166,6 +178,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         int adminPort;
         EnsembleSettings ensemble;
         KafkaViewConfig kafkaView;
+        OperationsConfig operations;
         SecurityConfig security;
 
         Fields(ServerConfig c) {
@@ -188,12 +201,13 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             adminPort = c.adminPort;
             ensemble = c.ensemble;
             kafkaView = c.kafkaView;
+            operations = c.operations;
             security = c.security;
         }
 
         ServerConfig build() {
             return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
-                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView, security);
+                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView, operations, security);
         }
     }
 }

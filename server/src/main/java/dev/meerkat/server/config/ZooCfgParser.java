@@ -8,18 +8,125 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * Reads ZooKeeper's zoo.cfg format ({@code key=value} lines, {@code #} comments). Known keys are
- * honoured; keys ZooKeeper has but Meerkat does not use are accepted with a warning, so an existing
- * zoo.cfg works; a malformed value stops the server with the file and line.
+ * Reads a zoo.cfg as ZooKeeper reads it: {@link ZooCfgReader} turns the file into ordered
+ * (key, value, line) entries with java.util.Properties syntax, then each entry is dispatched on
+ * its key. Every key of the ZooKeeper 3.9 administrator's guide is either honoured or reported
+ * once, with its line, as ignored; a key ZooKeeper does not know is reported too. A malformed value
+ * stops the server with the file and line. As in ZooKeeper, a later line for the same key wins, and
+ * relative directories are relative to the working directory (ZooKeeper's {@code new File(value)}).
  */
 public final class ZooCfgParser {
     private static final Logger LOG = LoggerFactory.getLogger(ZooCfgParser.class);
+
+    /**
+     * Ensemble keys of ZooKeeper's that Meerkat does not use (the ones it does, {@code server.N},
+     * peerType, initLimit, syncLimit and the rest, are {@link EnsembleParser}'s; sslQuorum, ssl.quorum.*
+     * and quorum.auth.* are {@link SecurityParser}'s).
+     */
+    static final Set<String> ENSEMBLE_KEYS = Set.of("electionPortBindRetry",
+            "cnxTimeout", "reconfigEnabled", "dynamicConfigFile", "syncEnabled",
+            "readonlymode.enabled", "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
+            "quorumCnxnTimeoutMs", "maxTimeToWaitForEpoch", "observer.reconnectDelayMs", "observer.election.DelayMs",
+            "quorum.cnxn.threads.size", "portUnification", "learner.closeSocketAsync",
+            "fastleader.minNotificationInterval", "fastleader.maxNotificationInterval", "maxConcurrentSnapSyncs",
+            "maxConcurrentDiffSyncs", "oraclePath", "tcpKeepAlive");
+    static final List<String> ENSEMBLE_PREFIXES = List.of("group.", "weight.", "multiAddress.");
+
+    /** Keys of the administrator's guide that have no effect on Meerkat, with why. */
+    static final Map<String, String> IGNORED_KEYS = Map.ofEntries(
+            Map.entry("preAllocSize", "the log is a Chronicle Queue"),
+            Map.entry("commitLogCount", "the log is a Chronicle Queue"),
+            Map.entry("snapSizeLimitInKb", "snapshots follow snapCount"),
+            Map.entry("txnLogSizeLimitInKb", "the log is a Chronicle Queue"),
+            Map.entry("maxResponseCacheSize", "there is no response cache"),
+            Map.entry("maxGetChildrenResponseCacheSize", "there is no response cache"),
+            Map.entry("autopurge.purgeInterval", "old snapshots and log files go after every snapshot"),
+            Map.entry("extendedTypesEnabled", "TTL nodes are always enabled"),
+            Map.entry("emulate353TTLNodes", "TTL nodes are always enabled"),
+            Map.entry("watchManagerName", "there is one watch manager"),
+            Map.entry("watchManaggerName", "there is one watch manager"),
+            Map.entry("watcherCleanThreadsNum", "watches of a closed connection go at once"),
+            Map.entry("watcherCleanThreshold", "watches of a closed connection go at once"),
+            Map.entry("watcherCleanIntervalInSeconds", "watches of a closed connection go at once"),
+            Map.entry("maxInProcessingDeadWatchers", "watches of a closed connection go at once"),
+            Map.entry("bitHashCacheSize", "there is one watch manager"),
+            Map.entry("connectionMaxTokens", "there is no connection throttler"),
+            Map.entry("connectionTokenFillTime", "there is no connection throttler"),
+            Map.entry("connectionTokenFillCount", "there is no connection throttler"),
+            Map.entry("connectionFreezeTime", "there is no connection throttler"),
+            Map.entry("connectionDropIncrease", "there is no connection throttler"),
+            Map.entry("connectionDropDecrease", "there is no connection throttler"),
+            Map.entry("connectionDecreaseRatio", "there is no connection throttler"),
+            Map.entry("zookeeper.connection_throttle_weight_enabled", "there is no connection throttler"),
+            Map.entry("zookeeper.connection_throttle_global_session_weight", "there is no connection throttler"),
+            Map.entry("zookeeper.connection_throttle_local_session_weight", "there is no connection throttler"),
+            Map.entry("zookeeper.connection_throttle_renew_session_weight", "there is no connection throttler"),
+            Map.entry("clientPortListenBacklog", "the operating system's default backlog is used"),
+            Map.entry("flushDelay", "the log syncs once per batch (group commit)"),
+            Map.entry("maxWriteQueuePollTime", "the log syncs once per batch (group commit)"),
+            Map.entry("maxBatchSize", "the log syncs once per batch (group commit)"),
+            Map.entry("requestThrottleLimit", "there is no request throttler"),
+            Map.entry("requestThrottleStallTime", "there is no request throttler"),
+            Map.entry("requestThrottleDropStale", "there is no request throttler"),
+            Map.entry("requestStaleLatencyCheck", "there is no request throttler"),
+            Map.entry("requestStaleConnectionCheck", "there is no request throttler"),
+            Map.entry("zookeeper.request_throttler.shutdownTimeout", "there is no request throttler"),
+            Map.entry("advancedFlowControlEnabled", "flow control is always on"),
+            Map.entry("enableEagerACLCheck", "ACLs are checked when an entry is applied"),
+            Map.entry("digest.enabled", "the tree digest is always kept"),
+            Map.entry("snapshot.trust.empty", "a data directory without snapshots is replayed from its log"),
+            Map.entry("snapshot.compression.method", "snapshots have Meerkat's own format"),
+            Map.entry("audit.impl.class", "the audit log is Meerkat's own (audit.enable)"),
+            Map.entry("largeRequestMaxBytes", "jute.maxbuffer bounds every request"),
+            Map.entry("largeRequestThreshold", "jute.maxbuffer bounds every request"),
+            Map.entry("outstandingHandshake.limit", "each TLS handshake is bounded by meerkat.handshakeTimeoutMs instead"),
+            Map.entry("throttledOpWaitTime", "there is no request throttler"),
+            Map.entry("clientTcpKeepAlive", "client sockets use the operating system's keep-alive defaults"),
+            Map.entry("localSessionsEnabled", "every session is a global session"),
+            Map.entry("localSessionsUpgradingEnabled", "every session is a global session"),
+            Map.entry("zookeeper.superUser", "Meerkat reads it as superUser"),
+            Map.entry("zookeeper.ensembleAuthName", "the ensemble auth scheme is not offered"),
+            Map.entry("zookeeper.sessionRequireClientSASLAuth", "Meerkat reads it as sessionRequireClientSASLAuth"),
+            Map.entry("authProvider", "providers are named as authProvider.N; digest, ip, sasl and x509 are built in"),
+            Map.entry("forceSync", "Meerkat always syncs its log before answering a write"),
+            Map.entry("jute.maxbuffer.extrasize", "jute.maxbuffer bounds every request"),
+            Map.entry("skipACL", "ACLs are always checked"),
+            Map.entry("zookeeper.nio.numSelectorThreads", "clients are served by Vert.x event loops"),
+            Map.entry("zookeeper.nio.numWorkerThreads", "clients are served by Vert.x event loops"),
+            Map.entry("zookeeper.commitProcessor.numWorkerThreads", "one thread applies the log"),
+            Map.entry("zookeeper.commitProcessor.maxReadBatchSize", "one thread applies the log"),
+            Map.entry("zookeeper.commitProcessor.maxCommitBatchSize", "one thread applies the log"),
+            Map.entry("znode.container.maxPerMinute", "emptied containers go at the next check"),
+            Map.entry("znode.container.maxNeverUsedIntervalMs", "a container that never had children is kept, as ZooKeeper's default"),
+            Map.entry("zookeeper.messageTracker.BufferSize", "there is no quorum message tracker"),
+            Map.entry("zookeeper.messageTracker.Enabled", "there is no quorum message tracker"),
+            Map.entry("admin.portUnification", "the AdminServer speaks plain HTTP"),
+            Map.entry("admin.forceHttps", "the AdminServer speaks plain HTTP"),
+            Map.entry("admin.needClientAuth", "the AdminServer speaks plain HTTP"),
+            Map.entry("admin.httpVersion", "the AdminServer speaks HTTP/1.1"),
+            Map.entry("admin.idleTimeout", "idle AdminServer connections follow Vert.x defaults"),
+            Map.entry("admin.rateLimiterIntervalInMS", "snapshot downloads are one at a time"),
+            Map.entry("admin.restore.enabled", "the restore command is not offered"),
+            Map.entry("metricsProvider.httpsPort", "the metrics endpoint speaks plain HTTP"),
+            Map.entry("metricsProvider.numWorkerThreads", "the metrics endpoint runs on the server's event loops"),
+            Map.entry("metricsProvider.maxQueueSize", "the metrics endpoint runs on the server's event loops"),
+            Map.entry("metricsProvider.workerShutdownTimeoutMs", "the metrics endpoint runs on the server's event loops"),
+            Map.entry("jvm.pause.monitor", "JVM pauses show in the jvm_gc metrics"),
+            Map.entry("jvm.pause.info-threshold.ms", "JVM pauses show in the jvm_gc metrics"),
+            Map.entry("jvm.pause.warn-threshold.ms", "JVM pauses show in the jvm_gc metrics"),
+            Map.entry("jvm.pause.sleep.time.ms", "JVM pauses show in the jvm_gc metrics"),
+            Map.entry("zookeeper.datadir.autocreate", "the data directory is created when missing"),
+            Map.entry("zookeeper.db.autocreate", "the data directory is created when missing"));
+    static final List<String> IGNORED_PREFIXES = List.of("metricsProvider.ssl.");
 
     private final Consumer<String> warnings;
 
@@ -38,81 +145,27 @@ public final class ZooCfgParser {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read configuration: " + e.getMessage());
         }
-        return parse(file.toString(), lines, file.toAbsolutePath().getParent());
+        ServerConfig c = parse(file.toString(), lines, file.toAbsolutePath().getParent());
+        OperationsConfig o = c.operations();
+        return c.withOperations(new OperationsConfig(o.adminCommandUrl(), o.adminRequired(), o.metricsProviderClass(),
+                o.metricsHost(), o.metricsPort(), o.metricsExportJvmInfo(), o.adminSnapshotEnabled(), o.fsyncWarningThresholdMs(),
+                String.join("\n", lines) + "\n", file.toAbsolutePath()));
     }
 
     ServerConfig parse(String name, List<String> lines, Path baseDir) {
-        ServerConfig c = ServerConfig.defaults();
-        String address = c.clientPortAddress();
-        int port = c.clientPort();
-        Path dataDir = c.dataDir();
-        Path dataLogDir = null;
-        int tick = c.tickTime();
-        int minTimeout = -1;
-        int maxTimeout = -1;
-        int maxCnxns = c.maxClientCnxns();
-        int maxBuffer = c.juteMaxBuffer();
-        Set<String> words = c.fourLetterWords();
-        String superDigest = null;
-        int snapCount = c.snapCount();
-        int retain = c.snapRetainCount();
-        int containerCheck = c.containerCheckIntervalMs();
-        boolean adminEnabled = c.adminEnabled();
-        String adminAddress = c.adminAddress();
-        int adminPort = c.adminPort();
-        boolean portGiven = false;
-        EnsembleParser ensemble = new EnsembleParser();
-        KafkaViewConfig kafka = c.kafkaView();
-        SecurityParser security = new SecurityParser(warnings);
-        for (int i = 0; i < lines.size(); i++) {
-            String where = name + ":" + (i + 1);
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) continue;
-            int eq = line.indexOf('=');
-            if (eq <= 0) throw new ConfigException(where + ": expected key=value but found '" + line + "'");
-            String key = line.substring(0, eq).trim();
-            String value = line.substring(eq + 1).trim();
-            switch (key) {
-                case "clientPort" -> {
-                    port = intValue(where, key, value, 0, 65535);
-                    portGiven = true;
-                }
-                case "clientPortAddress" -> address = nonEmpty(where, key, value);
-                case "dataDir" -> dataDir = path(baseDir, nonEmpty(where, key, value));
-                case "dataLogDir" -> dataLogDir = path(baseDir, nonEmpty(where, key, value));
-                case "tickTime" -> tick = intValue(where, key, value, 1, Integer.MAX_VALUE);
-                case "minSessionTimeout" -> minTimeout = intValue(where, key, value, -1, Integer.MAX_VALUE);
-                case "maxSessionTimeout" -> maxTimeout = intValue(where, key, value, -1, Integer.MAX_VALUE);
-                case "maxClientCnxns" -> maxCnxns = intValue(where, key, value, 0, Integer.MAX_VALUE);
-                case "jute.maxbuffer" -> maxBuffer = intValue(where, key, value, 1024, Integer.MAX_VALUE - 2048);
-                case "4lw.commands.whitelist" -> words = wordList(value);
-                case "superDigest" -> {
-                    if (value.split(":").length != 2) throw new ConfigException(where + ": superDigest must be user:base64digest");
-                    superDigest = value;
-                }
-                case "snapCount" -> snapCount = intValue(where, key, value, 2, Integer.MAX_VALUE);
-                case "autopurge.snapRetainCount" -> retain = intValue(where, key, value, 1, Integer.MAX_VALUE);
-                case "znode.container.checkIntervalMs" -> containerCheck = intValue(where, key, value, 1, Integer.MAX_VALUE);
-                case "admin.enableServer" -> adminEnabled = bool(where, key, value);
-                case "admin.serverAddress" -> adminAddress = nonEmpty(where, key, value);
-                case "admin.serverPort" -> adminPort = intValue(where, key, value, 0, 65535);
-                case "kafka.registry.enabled" -> kafka = new KafkaViewConfig(bool(where, key, value), kafka.probeEnabled(), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
-                case "kafka.probe.enabled" -> kafka = new KafkaViewConfig(kafka.enabled(), bool(where, key, value), kafka.probeIntervalMs(), kafka.probeTimeoutMs());
-                case "kafka.probe.intervalMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), intValue(where, key, value, 100, Integer.MAX_VALUE), kafka.probeTimeoutMs());
-                case "kafka.probe.timeoutMs" -> kafka = new KafkaViewConfig(kafka.enabled(), kafka.probeEnabled(), kafka.probeIntervalMs(), intValue(where, key, value, 10, 60_000));
-                default -> {
-                    if (EnsembleParser.owns(key)) ensemble.take(where, key, value);
-                    else if (SecurityParser.owns(key)) security.take(where, key, value);
-                    else warnings.accept(where + ": '" + key + "' is not used by Meerkat and is ignored");
-                }
+        Settings s = new Settings(warnings);
+        Set<String> reported = new HashSet<>();
+        for (ZooCfgReader.Entry e : ZooCfgReader.read(name, lines)) {
+            String where = name + ":" + e.line();
+            if (e.key().isEmpty()) {
+                if (e.value().isEmpty()) continue;
+                throw new ConfigException(where + ": a line with a value but no key");
+            }
+            if (!apply(s, where, e.key(), e.value()) && reported.add(e.key())) {
+                warnings.accept(where + ": '" + e.key() + "' " + whyIgnored(e.key()));
             }
         }
-        EnsembleSettings ens = ensemble.build(name);
-        // In an ensemble without clientPort, each server may take its client port from its own server.N line.
-        if (!portGiven && !ens.servers().isEmpty()) port = -1;
-        ServerConfig result = new ServerConfig(address, port, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns,
-                maxBuffer, words, superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka,
-                security.build(name, portGiven || !ens.servers().isEmpty()));
+        ServerConfig result = s.build(name);
         if (result.effectiveMinSessionTimeout() > result.effectiveMaxSessionTimeout()) {
             throw new ConfigException(name + ": minSessionTimeout (" + result.effectiveMinSessionTimeout()
                     + ") is larger than maxSessionTimeout (" + result.effectiveMaxSessionTimeout() + ")");
@@ -120,15 +173,109 @@ public final class ZooCfgParser {
         return result;
     }
 
+    /** Applies one honoured key; false when Meerkat does not use it. */
+    private static boolean apply(Settings s, String where, String key, String value) {
+        if (EnsembleParser.owns(key)) {
+            s.ensemble.take(where, key, value);
+            return true;
+        }
+        if (SecurityParser.owns(key)) {
+            s.security.take(where, key, value);
+            return true;
+        }
+        switch (key) {
+            case "clientPort" -> {
+                s.port = intValue(where, key, value, 0, 65535);
+                s.portGiven = true;
+            }
+            case "clientPortAddress" -> s.address = nonEmpty(where, key, value);
+            case "dataDir" -> s.dataDir = Path.of(nonEmpty(where, key, value));
+            case "dataLogDir" -> s.dataLogDir = Path.of(nonEmpty(where, key, value));
+            case "tickTime" -> s.tick = intValue(where, key, value, 1, Integer.MAX_VALUE);
+            case "minSessionTimeout" -> s.minTimeout = intValue(where, key, value, -1, Integer.MAX_VALUE);
+            case "maxSessionTimeout" -> s.maxTimeout = intValue(where, key, value, -1, Integer.MAX_VALUE);
+            case "maxClientCnxns" -> s.maxCnxns = intValue(where, key, value, 0, Integer.MAX_VALUE);
+            case "jute.maxbuffer" -> s.maxBuffer = intValue(where, key, value, 1024, Integer.MAX_VALUE - 2048);
+            case "4lw.commands.whitelist" -> s.words = wordList(value);
+            case "superDigest", "DigestAuthenticationProvider.superDigest" -> {
+                if (value.split(":").length != 2) throw new ConfigException(where + ": " + key + " must be user:base64digest");
+                s.superDigest = value;
+            }
+            case "snapCount" -> s.snapCount = intValue(where, key, value, 2, Integer.MAX_VALUE);
+            case "autopurge.snapRetainCount" -> s.retain = intValue(where, key, value, 1, Integer.MAX_VALUE);
+            case "znode.container.checkIntervalMs" -> s.containerCheck = intValue(where, key, value, 1, Integer.MAX_VALUE);
+            case "fsync.warningthresholdms" -> s.fsyncWarningMs = intValue(where, key, value, 0, Integer.MAX_VALUE);
+            case "admin.enableServer" -> {
+                s.adminEnabled = bool(where, key, value);
+                s.adminRequired = s.adminEnabled;
+            }
+            case "admin.serverAddress" -> {
+                s.adminAddress = nonEmpty(where, key, value);
+                s.adminRequired = s.adminEnabled;
+            }
+            case "admin.serverPort" -> {
+                s.adminPort = intValue(where, key, value, 0, 65535);
+                s.adminRequired = s.adminEnabled;
+            }
+            case "admin.commandURL" -> {
+                String url = nonEmpty(where, key, value);
+                if (!url.startsWith("/") || url.equals("/")) throw new ConfigException(where + ": admin.commandURL must be a path like /commands, not '" + url + "'");
+                s.commandUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            }
+            case "admin.snapshot.enabled" -> s.snapshotCommand = bool(where, key, value);
+            case "metricsProvider.className" -> {
+                String cls = nonEmpty(where, key, value);
+                if (!cls.equals(OperationsConfig.PROMETHEUS_PROVIDER) && !cls.equals("org.apache.zookeeper.metrics.impl.DefaultMetricsProvider")) {
+                    throw new ConfigException(where + ": metricsProvider.className " + cls + " is not available; Meerkat offers "
+                            + OperationsConfig.PROMETHEUS_PROVIDER + " (and the default provider)");
+                }
+                s.metricsProvider = cls.equals(OperationsConfig.PROMETHEUS_PROVIDER) ? cls : null;
+            }
+            case "metricsProvider.httpHost" -> s.metricsHost = nonEmpty(where, key, value);
+            case "metricsProvider.httpPort" -> s.metricsPort = intValue(where, key, value, 0, 65535);
+            case "metricsProvider.exportJvmInfo" -> s.exportJvm = bool(where, key, value);
+            case "kafka.registry.enabled" -> s.kafka = new KafkaViewConfig(bool(where, key, value), s.kafka.probeEnabled(), s.kafka.probeIntervalMs(), s.kafka.probeTimeoutMs());
+            case "kafka.probe.enabled" -> s.kafka = new KafkaViewConfig(s.kafka.enabled(), bool(where, key, value), s.kafka.probeIntervalMs(), s.kafka.probeTimeoutMs());
+            case "kafka.probe.intervalMs" -> s.kafka = new KafkaViewConfig(s.kafka.enabled(), s.kafka.probeEnabled(), intValue(where, key, value, 100, Integer.MAX_VALUE), s.kafka.probeTimeoutMs());
+            case "kafka.probe.timeoutMs" -> s.kafka = new KafkaViewConfig(s.kafka.enabled(), s.kafka.probeEnabled(), s.kafka.probeIntervalMs(), intValue(where, key, value, 10, 60_000));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String whyIgnored(String key) {
+        if (ENSEMBLE_KEYS.contains(key) || ENSEMBLE_PREFIXES.stream().anyMatch(key::startsWith)) {
+            return "is not used by Meerkat and is ignored (an ensemble setting Meerkat has no use for: its ensemble is Raft over one peer port)";
+        }
+        String reason = IGNORED_KEYS.get(key);
+        if (reason == null && IGNORED_PREFIXES.stream().anyMatch(key::startsWith)) reason = "the metrics endpoint speaks plain HTTP";
+        if (reason != null) return "is not used by Meerkat and is ignored (" + reason + ")";
+        return "is not a ZooKeeper 3.9 setting and is ignored";
+    }
+
+    /** Every key this parser honours, for documentation and tests. */
+    static Set<String> honouredKeys() {
+        return Arrays.stream(new String[]{"clientPort", "clientPortAddress", "dataDir", "dataLogDir", "tickTime", "minSessionTimeout",
+                "maxSessionTimeout", "maxClientCnxns", "jute.maxbuffer", "4lw.commands.whitelist", "superDigest",
+                "DigestAuthenticationProvider.superDigest", "snapCount", "autopurge.snapRetainCount", "znode.container.checkIntervalMs",
+                "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress", "admin.serverPort", "admin.commandURL",
+                "admin.snapshot.enabled", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
+                "metricsProvider.exportJvmInfo", "kafka.registry.enabled", "kafka.probe.enabled", "kafka.probe.intervalMs",
+                "kafka.probe.timeoutMs", "peerType", "initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs",
+                "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads"})
+                .collect(Collectors.collectingAndThen(Collectors.toSet(), keys -> {
+                    keys.addAll(SecurityParser.KEYS);
+                    return Set.copyOf(keys);
+                }));
+    }
+
+    /** ZooKeeper's list: comma separated, trimmed, empty items dropped. */
     private static Set<String> wordList(String value) {
         Set<String> words = new LinkedHashSet<>();
         Arrays.stream(value.split(",")).map(String::trim).filter(w -> !w.isEmpty()).forEach(words::add);
         return Set.copyOf(words);
-    }
-
-    /** Relative directories are relative to the working directory, as ZooKeeper takes them. */
-    private static Path path(Path baseDir, String value) {
-        return Path.of(value);
     }
 
     private static String nonEmpty(String where, String key, String value) {
@@ -142,5 +289,56 @@ public final class ZooCfgParser {
 
     private static int intValue(String where, String key, String value, int min, int max) {
         return Values.intValue(where, key, value, min, max);
+    }
+
+    /** The values being read, starting from the defaults. */
+    private static final class Settings {
+        final ServerConfig defaults = ServerConfig.defaults();
+        String address = defaults.clientPortAddress();
+        int port = defaults.clientPort();
+        Path dataDir = defaults.dataDir();
+        Path dataLogDir;
+        int tick = defaults.tickTime();
+        int minTimeout = -1;
+        int maxTimeout = -1;
+        int maxCnxns = defaults.maxClientCnxns();
+        int maxBuffer = defaults.juteMaxBuffer();
+        Set<String> words = defaults.fourLetterWords();
+        String superDigest;
+        int snapCount = defaults.snapCount();
+        int retain = defaults.snapRetainCount();
+        int containerCheck = defaults.containerCheckIntervalMs();
+        boolean adminEnabled = defaults.adminEnabled();
+        boolean adminRequired;
+        String adminAddress = defaults.adminAddress();
+        int adminPort = defaults.adminPort();
+        OperationsConfig ops = defaults.operations();
+        String commandUrl = ops.adminCommandUrl();
+        boolean snapshotCommand = ops.adminSnapshotEnabled();
+        String metricsProvider;
+        String metricsHost = ops.metricsHost();
+        int metricsPort = ops.metricsPort();
+        boolean exportJvm = ops.metricsExportJvmInfo();
+        long fsyncWarningMs = ops.fsyncWarningThresholdMs();
+        KafkaViewConfig kafka = defaults.kafkaView();
+        boolean portGiven;
+        final EnsembleParser ensemble = new EnsembleParser();
+        final SecurityParser security;
+
+        Settings(Consumer<String> warnings) {
+            security = new SecurityParser(warnings);
+        }
+
+        ServerConfig build(String name) {
+            OperationsConfig o = new OperationsConfig(commandUrl, adminRequired && adminEnabled, metricsProvider, metricsHost, metricsPort,
+                    exportJvm, snapshotCommand, fsyncWarningMs, null, null);
+            EnsembleSettings ens = ensemble.build(name);
+            // In an ensemble without clientPort, each server may take its client port from its own server.N line.
+            int clientPort = !portGiven && !ens.servers().isEmpty() ? -1 : port;
+            // Without clientPort (and not in an ensemble), a server with a secureClientPort has no plain port, as ZooKeeper.
+            SecurityConfig sec = security.build(name, portGiven || !ens.servers().isEmpty());
+            return new ServerConfig(address, clientPort, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns, maxBuffer, words,
+                    superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka, o, sec);
+        }
     }
 }

@@ -25,11 +25,16 @@ public final class AdminHttpServer {
 
     /** Binds {@code host:port} (0 = a free port, read it back with {@link #port()}) and serves the routes. */
     public static Future<AdminHttpServer> start(Vertx vertx, String host, int port, List<HttpRoutes> routes) {
+        return start(vertx, "admin HTTP server", host, port, routes);
+    }
+
+    /** As {@link #start(Vertx, String, int, List)}, naming the server in its log line (e.g. the Prometheus endpoint). */
+    public static Future<AdminHttpServer> start(Vertx vertx, String name, String host, int port, List<HttpRoutes> routes) {
         Router router = Router.router(vertx);
         for (HttpRoutes r : routes) r.mount(router);
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setReuseAddress(true));
         return server.requestHandler(router).listen().map(s -> {
-            LOG.info("admin HTTP server on http://{}:{}/", host, s.actualPort());
+            LOG.info("{} on http://{}:{}/", name, host, s.actualPort());
             return new AdminHttpServer(s);
         });
     }

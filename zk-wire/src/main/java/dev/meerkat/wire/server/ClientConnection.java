@@ -26,7 +26,9 @@ import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.security.SaslAuthenticator;
 import dev.meerkat.wire.security.WireSecurity;
 import io.vertx.core.Context;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +81,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     /** When the socket last took a write: a client that reads, however slowly, moves this. */
     private long lastWrittenNanos = System.nanoTime();
     private long stallTimer = -1;
-    long packetsReceived;
-    long packetsSent;
+    private final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
     ClientConnection(ZkServer server, NetSocket socket, Context context) {
         this.server = server;
@@ -95,8 +96,42 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         this.sasl = security.sasl() == null ? null : security.sasl().newExchange();
         this.binding = new SessionBinding(this, context, node, config);
         this.pipeline = new RequestPipeline(this, context, node, metrics, config.maxOutstanding(), config.limits(), server.throttle());
-        this.frames = new FrameReader(socket, config.maxBuffer(), this::onFrame, this::onFourLetterWord, this::close);
+        this.frames = new FrameReader(socket, config.maxBuffer(), new FrameReader.Sink() {
+            @Override
+            public void frame(byte[] body) {
+                onFrame(body);
+            }
+
+            @Override
+            public void fourLetterWord(String word) {
+                // Answered, not timed out: a listing (wchc, dump) may take a hop to the tree thread.
+                context.owner().cancelTimer(handshakeTimer);
+                server.fourLetterWords().answer(word, ClientConnection.this::runOnContext, ClientConnection.this::endWith);
+            }
+
+            @Override
+            public boolean wantsTraceMask(String word) {
+                return word.equals("stmk") && server.fourLetterWords().allowed(word);
+            }
+
+            @Override
+            public void traceMask(long mask) {
+                context.owner().cancelTimer(handshakeTimer);
+                endWith(server.fourLetterWords().setTraceMask(mask));
+            }
+
+            @Override
+            public void violation(String reason) {
+                close(reason);
+            }
+
+            @Override
+            public void bytesRead(int n) {
+                metrics.bytesReceived(n);
+            }
+        });
         socket.closeHandler(v -> onClosed());
+        if (socket instanceof NetSocketInternal internal) internal.eventHandler(this::onSocketEvent);
         socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", remoteAddress, e.toString()));
         socket.drainHandler(v -> {
             pipeline.drained();
@@ -125,22 +160,36 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         return remoteAddress;
     }
 
-    String describe() {
-        return "/" + remoteAddress + ":" + (socket.remoteAddress() == null ? 0 : socket.remoteAddress().port())
-                + "[1](queued=" + pipeline.queued() + ",recved=" + packetsReceived + ",sent=" + packetsSent
-                + ",sid=0x" + Long.toHexString(binding.sessionId()) + ")";
+    /** cons's view of this connection; any thread (reads volatile statistics, and the queue's size racily). */
+    ConnectionInfo info() {
+        int port = socket.remoteAddress() == null ? 0 : socket.remoteAddress().port();
+        ConnectionStats s = stats;
+        return new ConnectionInfo(remoteAddress + ":" + port, frames.isFourLetterWord() ? 0 : 1, pipeline.queued(), s.packetsReceived(),
+                s.packetsSent(), binding.sessionId(), s.lastOp(), s.establishedMs(), binding.timeoutMs(), s.lastCxid(), s.lastZxid(),
+                s.lastResponseMs(), s.lastLatencyMs(), s.minLatencyMs(), s.avgLatencyMs(), s.maxLatencyMs());
+    }
+
+    /** crst; on this connection's event loop. */
+    void resetStats() {
+        stats.reset();
+    }
+
+    /** The client shut its sending side: a four-letter word is still answered; anything else ends, as on ZooKeeper. */
+    private void onSocketEvent(Object event) {
+        if (event instanceof ChannelInputShutdownEvent && (!frames.isFourLetterWord() || frames.awaitsArgument())) close(null);
+    }
+
+    private void endWith(String text) {
+        if (state == State.CLOSED) return;
+        state = State.CLOSING;
+        socket.end(Buffer.buffer(text)).onComplete(v -> close(null));
     }
 
     // ---- frames in -------------------------------------------------------------------------------
 
-    private void onFourLetterWord(String word) {
-        context.owner().cancelTimer(handshakeTimer);
-        server.fourLetterWords().answer(word, this, text -> socket.end(Buffer.buffer(text)).onComplete(v -> close(null)));
-    }
-
     private void onFrame(byte[] body) {
         if (state == State.CLOSED) return;
-        packetsReceived++;
+        stats.received();
         metrics.packetsReceived.increment();
         switch (state) {
             case AWAIT_CONNECT -> {
@@ -187,7 +236,12 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             return;
         }
         switch (header.type()) {
-            case OpCode.PING -> sendHeaderNow(PING_XID, node.lastApplied(), 0);
+            case OpCode.PING -> {
+                long zxid = node.lastApplied();
+                sendHeaderNow(PING_XID, zxid, 0);
+                stats.replied(PING_XID, zxid, OpCode.PING, 0, System.currentTimeMillis());
+                metrics.replied(OpCode.PING, false, 0, 16);
+            }
             case OpCode.AUTH -> onAuth((AuthPacket) request);
             case OpCode.CLOSE_SESSION -> pipeline.closeSession(xid, request, identities.current());
             case OpCode.WHO_AM_I -> pipeline.local(xid, request, Reply.ok(identities.whoAmI()), identities.current(), false);
@@ -233,6 +287,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         } else {
             // As ZooKeeper: AuthFailed, then the connection goes.
             metrics.authFailures.increment();
+            metrics.authFailed();
             sendHeaderNow(AUTH_XID, 0, ErrorCode.AUTH_FAILED.code());
             endAfterReplies();
         }
@@ -311,12 +366,15 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         close(reason);
     }
 
+    @Override
+    public void handshakeFailed() {
+        metrics.handshakeFailed();
+    }
+
     // ---- frames out -------------------------------------------------------------------------------
 
     @Override
-    public void write(Buffer replies, int frames) {
-        packetsSent += frames;
-        metrics.packetsSent.add(frames);
+    public void write(Buffer replies) {
         send(replies);
     }
 
@@ -370,6 +428,14 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     }
 
     @Override
+    public void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs) {
+        stats.sent();
+        metrics.packetsSent.increment();
+        stats.replied(xid, zxid, opcode, latencyNanos / 1_000_000, nowMs);
+        metrics.replied(opcode, write, latencyNanos, bytes);
+    }
+
+    @Override
     public void endAfterReplies() {
         state = State.CLOSING;
         socket.end().onComplete(v -> close(null));
@@ -380,7 +446,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         int mark = out.beginFrame();
         new ReplyHeader(xid, zxid, err).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }
@@ -439,7 +505,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         new ReplyHeader(NOTIFICATION_XID, event.zxid(), 0).write(out);
         new WatcherEvent(event.type().code(), SYNC_CONNECTED, event.path()).write(out);
         out.endFrame(mark);
-        packetsSent++;
+        stats.sent();
         metrics.packetsSent.increment();
         send(Buffer.buffer(out.toByteArray()));
     }

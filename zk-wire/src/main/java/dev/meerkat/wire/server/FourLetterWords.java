@@ -1,23 +1,42 @@
 package dev.meerkat.wire.server;
 
-import dev.meerkat.core.node.NodeStats;
+import dev.meerkat.core.stats.DigestLog;
+import dev.meerkat.core.stats.Inspection;
+import dev.meerkat.core.stats.Inspections;
+import dev.meerkat.core.stats.QuorumView;
+import dev.meerkat.core.stats.TreeStats;
 
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * ZooKeeper's four-letter words: a connection whose first four bytes spell one gets a text answer
- * and is closed. Only whitelisted words are answered, as in ZooKeeper 3.5+.
+ * ZooKeeper 3.9's four-letter words: a connection whose first four bytes spell one gets a text
+ * answer in ZooKeeper's exact shape, and is closed. Only whitelisted words run, as in ZooKeeper.
+ *
+ * <p>Every answer but three comes at once, on the asking connection's event loop, from numbers
+ * that are kept as they change and published (the node's {@link TreeStats}, the client port's
+ * {@link ServerMetrics}, the server's {@link ServerFacts}): no word walks the tree or waits for the
+ * tree thread. wchc, wchp and dump are listings of watches and sessions; they hop to the tree thread,
+ * which walks those indexes (their size, never the tree's).
  */
 final class FourLetterWords {
-    /** Every word ZooKeeper knows; an unknown one is just a (huge) frame length and is refused as such. */
-    private static final Set<String> KNOWN = Set.of("ruok", "srvr", "stat", "mntr", "isro", "conf", "cons", "crst",
-            "dump", "envi", "gtmk", "stmk", "srst", "wchc", "wchp", "wchs", "dirs", "hash");
-    private static final Set<String> IMPLEMENTED = Set.of("ruok", "srvr", "stat", "mntr", "isro", "srst", "cons", "wchs");
-    static final String VERSION = "3.9.5-meerkat-0.1.0";
+    /** Every word ZooKeeper 3.9 knows. An unknown one is just a (huge) frame length and is refused as such. */
+    static final Set<String> KNOWN = Set.of("conf", "cons", "crst", "dump", "envi", "ruok", "srst", "srvr", "stat", "wchs",
+            "wchc", "wchp", "mntr", "isro", "dirs", "hash", "gtmk", "stmk");
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+    /** ZooTrace's default text trace mask (CLIENT_REQUEST | SERVER_PACKET | CLIENT_PING | WARNING ...). */
+    static final long DEFAULT_TRACE_MASK = 306;
 
     private final ZkServer server;
+    private final Environment environment = new Environment();
+    private volatile long traceMask = DEFAULT_TRACE_MASK;
 
     FourLetterWords(ZkServer server) {
         this.server = server;
@@ -27,126 +46,199 @@ final class FourLetterWords {
         return KNOWN.contains(word);
     }
 
-    void answer(String word, ClientConnection asker, Consumer<String> reply) {
-        if (!server.config().allows(word)) {
+    /** ZooKeeper's rule: listed words, all of them for "*", and srvr always (zkServer.sh needs it). */
+    boolean allowed(String word) {
+        return word.equals("srvr") || server.config().allows(word);
+    }
+
+    long traceMask() {
+        return traceMask;
+    }
+
+    Environment environment() {
+        return environment;
+    }
+
+    /** stmk: the eight bytes after the word are the new mask; the answer is the mask. */
+    String setTraceMask(long mask) {
+        traceMask = mask;
+        return Long.toString(mask);
+    }
+
+    /** Answers {@code word} through {@code reply} (at once, or for the three listings after a hop). */
+    void answer(String word, Executor home, Consumer<String> reply) {
+        if (!allowed(word)) {
             reply.accept(word + " is not executed because it is not in the whitelist.\n");
             return;
         }
-        if (!IMPLEMENTED.contains(word)) {
-            reply.accept(word + " is not supported by Meerkat.\n");
+        // A server without its quorum (or stopped) serves nothing: it says so, as ZooKeeper does
+        // while it is not running. ruok, whose silence means "not ok", stays silent then.
+        boolean serving = server.node().isServing();
+        if (!serving && !word.equals("ruok") && !word.equals("envi") && !word.equals("gtmk")) {
+            reply.accept(word.equals("isro") ? "null" : word.equals("hash") ? NOT_SERVING.strip() : NOT_SERVING);
             return;
         }
-        boolean serving = server.node().isServing();
         switch (word) {
-            // ZooKeeper's ruok says nothing at all when the server is not fine; a server without a
-            // quorum is not fine, whatever ZooKeeper says in that state.
             case "ruok" -> reply.accept(serving ? "imok" : "");
-            // A server that lost its quorum serves nothing (read-only mode is not enabled): "null", as ZooKeeper answers.
-            case "isro" -> reply.accept(serving ? "rw" : "null");
+            case "isro" -> reply.accept("rw");
+            case "gtmk" -> reply.accept(Long.toString(traceMask));
             case "srst" -> {
                 server.metrics().reset();
                 reply.accept("Server stats reset.\n");
             }
-            case "cons" -> {
-                StringBuilder sb = new StringBuilder();
-                for (ClientConnection c : server.connections()) sb.append(' ').append(c.describe()).append('\n');
-                reply.accept(sb.append('\n').toString());
+            case "crst" -> {
+                server.resetConnectionStats();
+                reply.accept("Connection stats reset.\n");
             }
-            default -> {
-                if (!serving && !word.equals("mntr")) {
-                    reply.accept("This ZooKeeper instance is not currently serving requests\n");
-                    return;
-                }
-                boolean offered = server.node().stats((stats, zxid) ->
-                        asker.runOnContext(() -> reply.accept(format(word, stats))));
-                if (!offered) reply.accept("This ZooKeeper instance is not currently serving requests\n");
-            }
+            case "srvr" -> reply.accept(versionLine() + summary(server.node().stats()));
+            case "stat" -> reply.accept(stat());
+            case "cons" -> reply.accept(cons());
+            case "conf" -> reply.accept(lines(server.facts().conf()));
+            case "envi" -> reply.accept(envi());
+            case "dirs" -> reply.accept("datadir_size: " + server.facts().dataDirSize() + "\nlogdir_size: " + server.facts().logDirSize() + "\n");
+            case "mntr" -> reply.accept(mntr());
+            case "wchs" -> reply.accept(wchs(server.node().stats()));
+            case "hash" -> reply.accept(hash(server.node().stats()));
+            case "wchc" -> hop(Inspections.dataWatchesBySession(), FourLetterWords::wchc, home, reply);
+            case "wchp" -> hop(Inspections.dataWatchesByPath(), FourLetterWords::wchp, home, reply);
+            case "dump" -> hop(Inspections.sessions(), this::dump, home, reply);
+            default -> throw new IllegalStateException("known word without an answer: " + word);
         }
     }
 
-    private String format(String word, NodeStats s) {
+    private <T> void hop(Inspection<T> inspection, Function<T, String> format, Executor home, Consumer<String> reply) {
+        // Formatting happens back on the event loop: the tree thread only copies the index out.
+        boolean offered = server.node().inspect(inspection, (result, zxid) -> home.execute(() -> reply.accept(format.apply(result))));
+        if (!offered) reply.accept(NOT_SERVING);
+    }
+
+    private static String versionLine() {
+        return "Zookeeper version: " + Versions.FULL + "\n";
+    }
+
+    /** ZooKeeper's ServerStats.toString() followed by the node count. */
+    private String summary(TreeStats s) {
         ServerMetrics m = server.metrics();
-        double[] lat = m.latencyMs();
-        dev.meerkat.core.node.ClusterStatus cs = server.node().status();
-        String mode = cs.mode();
-        return switch (word) {
-            case "mntr" -> "zk_version\t" + VERSION + "\n"
-                    + "zk_server_state\t" + mode + "\n"
-                    + "zk_avg_latency\t" + String.format(Locale.ROOT, "%.4f", lat[1]) + "\n"
-                    + "zk_max_latency\t" + (long) lat[2] + "\n"
-                    + "zk_min_latency\t" + (long) lat[0] + "\n"
-                    + "zk_packets_received\t" + m.packetsReceived() + "\n"
-                    + "zk_packets_sent\t" + m.packetsSent() + "\n"
-                    + "zk_num_alive_connections\t" + m.connections() + "\n"
-                    + "zk_outstanding_requests\t" + m.outstanding() + "\n"
-                    + "zk_znode_count\t" + s.znodeCount() + "\n"
-                    + "zk_watch_count\t" + s.watchCount() + "\n"
-                    + "zk_ephemerals_count\t" + s.ephemeralCount() + "\n"
-                    + "zk_approximate_data_size\t" + s.approximateDataSize() + "\n"
-                    + "zk_global_sessions\t" + s.sessionCount() + "\n"
-                    + "zk_last_zxid\t" + s.lastZxid() + "\n"
-                    + "meerkat_handshake_timeouts\t" + m.handshakeTimeouts() + "\n"
-                    + "meerkat_outbound_limit_disconnects\t" + m.outboundLimitDisconnects() + "\n"
-                    + "meerkat_connections_refused_max_cnxns\t" + m.connectionsRefusedTotal() + "\n"
-                    + "meerkat_connections_refused_max_client_cnxns\t" + m.connectionsRefusedPerAddress() + "\n"
-                    + "meerkat_throttle_events\t" + m.throttleEvents() + "\n"
-                    + "meerkat_watches_refused\t" + m.watchesRefused() + "\n"
-                    + "meerkat_multis_refused\t" + m.multisRefused() + "\n"
-                    + "meerkat_auth_failures\t" + m.authFailures() + "\n"
-                    + "meerkat_tls_failures\t" + m.tlsHandshakeFailures() + "\n"
-                    + quorumKeys(cs);
-            case "stat" -> {
-                StringBuilder sb = new StringBuilder("Zookeeper version: " + VERSION + ", built for Meerkat\nClients:\n");
-                for (ClientConnection c : server.connections()) sb.append(' ').append(c.describe()).append('\n');
-                sb.append('\n');
-                yield sb + summary(s, m, lat, mode);
-            }
-            default -> "Zookeeper version: " + VERSION + ", built for Meerkat\n" + summary(s, m, lat, mode);
-        };
-    }
-
-    /** mntr's ensemble keys, as ZooKeeper names them, then Meerkat's Raft facts. */
-    private static String quorumKeys(dev.meerkat.core.node.ClusterStatus cs) {
-        StringBuilder b = new StringBuilder();
-        if (cs.mode().equals("leader")) {
-            long followers = cs.peers().stream().filter(p -> !p.observer()).count();
-            long synced = cs.peers().stream().filter(p -> !p.observer() && p.active()).count();
-            long observers = cs.peers().stream().filter(p -> p.observer() && p.active()).count();
-            b.append("zk_learners\t").append(cs.peers().stream().filter(p -> p.active()).count()).append('\n')
-                    .append("zk_followers\t").append(followers).append('\n')
-                    .append("zk_synced_followers\t").append(synced).append('\n')
-                    .append("zk_synced_non_voting_followers\t0\n")
-                    .append("zk_synced_observers\t").append(observers).append('\n')
-                    .append("zk_pending_syncs\t").append(cs.pendingSyncs()).append('\n');
-        }
-        String peerState = switch (cs.mode()) {
-            case "leader" -> "leading - broadcast";
-            case "follower" -> "following - broadcast";
-            case "observer" -> "observing - broadcast";
-            case "standalone" -> "standalone";
-            default -> "looking";
-        };
-        b.append("zk_peer_state\t").append(peerState).append('\n')
-                .append("meerkat_server_id\t").append(cs.myId()).append('\n')
-                .append("meerkat_leader_id\t").append(cs.leaderId()).append('\n')
-                .append("meerkat_raft_term\t").append(cs.term()).append('\n')
-                .append("meerkat_raft_commit_index\t").append(cs.commitIndex()).append('\n')
-                .append("meerkat_raft_last_index\t").append(cs.lastIndex()).append('\n')
-                .append("meerkat_serving\t").append(cs.serving() ? 1 : 0).append('\n');
-        for (var p : cs.peers()) {
-            b.append("meerkat_peer_lag{server=\"").append(p.id()).append("\"}\t").append(p.lag()).append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String summary(NodeStats s, ServerMetrics m, double[] lat, String mode) {
-        return String.format(Locale.ROOT, "Latency min/avg/max: %d/%.4f/%d%n", (long) lat[0], lat[1], (long) lat[2])
+        QuorumView q = server.quorum();
+        return "Latency min/avg/max: " + m.minLatencyMs() + "/" + m.avgLatencyMs() + "/" + m.maxLatencyMs() + "\n"
                 + "Received: " + m.packetsReceived() + "\n"
                 + "Sent: " + m.packetsSent() + "\n"
                 + "Connections: " + m.connections() + "\n"
                 + "Outstanding: " + m.outstanding() + "\n"
                 + "Zxid: 0x" + Long.toHexString(s.lastZxid()) + "\n"
-                + "Mode: " + mode + "\n"
-                + "Node count: " + s.znodeCount() + "\n";
+                + "Mode: " + q.mode().word() + "\n"
+                + "Node count: " + zooKeeperNodeCount(s) + "\n";
+    }
+
+    /**
+     * The node count as ZooKeeper reports it: its tree holds the root under both "" and "/", so it
+     * counts one more than there are znodes (5 on a fresh server). Matched so numbers compare.
+     */
+    static long zooKeeperNodeCount(TreeStats s) {
+        return s.znodeCount() + 1L;
+    }
+
+    private String stat() {
+        StringBuilder sb = new StringBuilder(versionLine()).append("Clients:\n");
+        for (ConnectionInfo c : server.connectionInfos()) sb.append(c.describe(true)).append('\n');
+        sb.append('\n');
+        return sb.append(summary(server.node().stats())).toString();
+    }
+
+    private String cons() {
+        StringBuilder sb = new StringBuilder();
+        for (ConnectionInfo c : server.connectionInfos()) sb.append(c.describe(false)).append('\n');
+        return sb.append('\n').toString();
+    }
+
+    private String envi() {
+        StringBuilder sb = new StringBuilder("Environment:\n");
+        for (Map.Entry<String, String> e : environment.list()) sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        return sb.toString();
+    }
+
+    private String mntr() {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "version", Versions.FULL);
+        line(sb, "server_state", server.quorum().mode().word());
+        server.facts().monitor((k, v) -> line(sb, k, v));
+        return sb.toString();
+    }
+
+    /** ZooKeeper's MonitorCommand.print: integers as integers, other numbers as doubles. */
+    private static void line(StringBuilder sb, String key, Object value) {
+        sb.append("zk_").append(key).append('\t');
+        if (value == null) sb.append("null");
+        else if (value instanceof Long || value instanceof Integer) sb.append(value);
+        else if (value instanceof Number n) sb.append(n.doubleValue());
+        else sb.append(value);
+        sb.append('\n');
+    }
+
+    private static String wchs(TreeStats s) {
+        return s.dataWatchers() + " connections watching " + s.dataWatchPaths() + " paths\nTotal watches:" + s.dataWatches() + "\n";
+    }
+
+    private static String hash(TreeStats s) {
+        StringBuilder sb = new StringBuilder();
+        for (DigestLog.ZxidDigest d : s.digestLog()) sb.append(Long.toHexString(d.zxid())).append(": ").append(d.digest()).append('\n');
+        return sb.toString();
+    }
+
+    private static String wchc(Map<Long, List<String>> bySession) {
+        StringBuilder sb = new StringBuilder();
+        bySession.forEach((id, paths) -> {
+            sb.append("0x").append(Long.toHexString(id)).append('\n');
+            for (String p : paths) sb.append('\t').append(p).append('\n');
+        });
+        return sb.append('\n').toString();
+    }
+
+    private static String wchp(Map<String, List<Long>> byPath) {
+        StringBuilder sb = new StringBuilder();
+        byPath.forEach((path, ids) -> {
+            sb.append(path).append('\n');
+            for (long id : ids) sb.append("\t0x").append(Long.toHexString(id)).append('\n');
+        });
+        return sb.append('\n').toString();
+    }
+
+    private String dump(List<Inspections.SessionEntry> sessions) {
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\nSession ");
+        Map<Long, List<Long>> byExpiry = SessionExpiry.byExpiry(sessions, server.tickMs());
+        sets(sb, byExpiry, sessions.size(), (Long id) -> "0x" + Long.toHexString(id));
+        sb.append("ephemeral nodes dump:\n");
+        List<Inspections.SessionEntry> withEphemerals = new ArrayList<>();
+        for (Inspections.SessionEntry s : sessions) if (!s.ephemerals().isEmpty()) withEphemerals.add(s);
+        sb.append("Sessions with Ephemerals (").append(withEphemerals.size()).append("):\n");
+        for (Inspections.SessionEntry s : withEphemerals) {
+            sb.append("0x").append(Long.toHexString(s.id())).append(":\n");
+            for (String p : s.ephemerals()) sb.append('\t').append(p).append('\n');
+        }
+        sb.append("Connections dump:\nConnections ");
+        List<ConnectionInfo> connections = server.connectionInfos();
+        Map<Long, List<ConnectionInfo>> connectionSets = new TreeMap<>();
+        long now = System.currentTimeMillis();
+        for (ConnectionInfo c : connections) {
+            long timeout = c.sessionTimeoutMs() > 0 ? c.sessionTimeoutMs() : server.tickMs();
+            connectionSets.computeIfAbsent(SessionExpiry.roundUp(now + timeout, server.tickMs()), t -> new ArrayList<>()).add(c);
+        }
+        sets(sb, connectionSets, connections.size(), c -> "ip: /" + c.remoteAddress() + " sessionId: 0x" + Long.toHexString(c.sessionId()));
+        return sb.toString();
+    }
+
+    /** ZooKeeper's ExpiryQueue.dump: "Sets (buckets)/(elements):", then each bucket by time. */
+    private static <E> void sets(StringBuilder sb, Map<Long, List<E>> byTime, int total, Function<E, String> name) {
+        sb.append("Sets (").append(byTime.size()).append(")/(").append(total).append("):\n");
+        byTime.forEach((time, elems) -> {
+            sb.append(elems.size()).append(" expire at ").append(new Date(time)).append(":\n");
+            for (E e : elems) sb.append('\t').append(name.apply(e)).append('\n');
+        });
+    }
+
+    private static String lines(List<String> lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines) sb.append(l).append('\n');
+        return sb.toString();
     }
 }

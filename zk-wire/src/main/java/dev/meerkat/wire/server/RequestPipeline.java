@@ -37,8 +37,11 @@ final class RequestPipeline {
 
         dev.meerkat.core.watch.Watcher watcher();
 
-        /** Writes {@code frames} replies in one buffer (back-pressure is the connection's business). */
-        void write(Buffer replies, int frames);
+        /** Writes replies in one buffer (back-pressure is the connection's business). */
+        void write(Buffer replies);
+
+        /** One reply left: for the connection's and the server's statistics. */
+        void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs);
 
         /** A reply that ends the connection was written: close once it is out. */
         void endAfterReplies();
@@ -337,7 +340,7 @@ final class RequestPipeline {
         while (!slots.isEmpty() && slots.peek().done && !closeAfter && !connection.writeQueueFull()) {
             Buffer out = Buffer.buffer();
             long now = System.nanoTime();
-            int sent = 0;
+            long nowMs = System.currentTimeMillis();
             while (!slots.isEmpty() && slots.peek().done && out.length() < WRITE_CHUNK) {
                 Slot s = slots.poll();
                 released++;
@@ -348,14 +351,14 @@ final class RequestPipeline {
                 if (s.reply.hasBody()) s.reply.body().write(jute);
                 jute.endFrame(mark);
                 out.appendBytes(jute.toByteArray(), 0, jute.size());
-                sent++;
-                metrics.recordLatency(now - s.startNanos);
+                int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
+                connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size(), nowMs);
                 if (s.closeAfter) {
                     closeAfter = true;
                     break;
                 }
             }
-            connection.write(out, sent);
+            connection.write(out);
         }
         metrics.outstanding.addAndGet(-released);
         throttle.released();

@@ -37,6 +37,9 @@ final class SessionBinding {
 
         void refuse(String reason);
 
+        /** A ConnectRequest that could not be read (counted, as ZooKeeper's unsuccessful handshakes). */
+        void handshakeFailed();
+
         boolean isClosed();
     }
 
@@ -69,6 +72,7 @@ final class SessionBinding {
         try {
             request = ConnectRequest.read(new JuteInput(body, 0, body.length, config.maxBuffer()));
         } catch (JuteException e) {
+            connection.handshakeFailed();
             connection.refuse("malformed ConnectRequest: " + e.getMessage());
             return false;
         }
@@ -91,7 +95,7 @@ final class SessionBinding {
             accepted = node.createSession(timeout, pw, connection.owner(), (result, zxid) -> context.runOnContext(v -> onSessionCreated(result)));
         } else {
             byte[] pw = request.passwd() == null ? new byte[0] : request.passwd();
-            accepted = node.reattach(request.sessionId(), pw, connection.owner(), (session, zxid) -> context.runOnContext(v -> onReattached(session)));
+            accepted = node.reattach(request.sessionId(), pw, connection.owner(), (result, zxid) -> context.runOnContext(v -> onReattached(result)));
         }
         if (!accepted) connection.refuse("server busy or stopping");
         return accepted;
@@ -110,18 +114,25 @@ final class SessionBinding {
         }
     }
 
-    private void onReattached(Session session) {
-        if (connection.isClosed()) {
-            if (session != null) node.release(session.id(), connection.owner(), connection.watcher());
+    private void onReattached(OpResult result) {
+        if (result instanceof OpResult.SessionAttached a) {
+            Session session = a.session();
+            if (connection.isClosed()) {
+                node.release(session.id(), connection.owner(), connection.watcher());
+                return;
+            }
+            establish(session.id(), session.timeoutMs(), session.password());
             return;
         }
-        if (session == null) {
+        if (connection.isClosed()) return;
+        if (result instanceof OpResult.Error e && e.code() == dev.meerkat.core.api.ErrorCode.SESSION_EXPIRED) {
             // ZooKeeper's way of saying "expired": a zero timeout, then the connection closes.
             connection.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], false));
             connection.endExpired();
             return;
         }
-        establish(session.id(), session.timeoutMs(), session.password());
+        // Not known now (the attach could not reach the log): the session lives on; the client tries again.
+        connection.refuse("cannot re-attach the session now (" + result + "); the client will try again");
     }
 
     private void establish(long id, int timeout, byte[] pw) {

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param maxSessionTimeoutMs   upper bound of a negotiated session timeout
  * @param maxClientCnxns        most concurrent connections from one address; 0 = no limit
  * @param maxBuffer             jute.maxbuffer: largest request body accepted
- * @param fourLetterWords       4lw.commands.whitelist ("*" allows all)
+ * @param fourLetterWords       4lw.commands.whitelist ("*" allows all; srvr is always allowed)
  * @param superDigest           superDigest identity ({@code user:base64hash}) or null
  * @param maxOutstanding        requests one connection may have in flight before its socket is paused
  * @param limits                the bounds on what clients can make the server hold
@@ -23,7 +23,8 @@ public record WireConfig(String host, int port, int minSessionTimeoutMs, int max
                          int maxBuffer, Set<String> fourLetterWords, String superDigest, int maxOutstanding,
                          ConnectionLimits limits, WireSecurity security) {
 
-    public static final Set<String> DEFAULT_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "mntr", "isro");
+    /** ZooKeeper's default whitelist: empty (srvr is always allowed). */
+    public static final Set<String> DEFAULT_FOUR_LETTER_WORDS = Set.of();
 
     public static WireConfig defaults(int tickTimeMs) {
         return new WireConfig("0.0.0.0", 2181, 2 * tickTimeMs, 20 * tickTimeMs, 60, 0xfffff,

@@ -5,6 +5,9 @@ import dev.meerkat.core.tls.CertificateNames;
 import dev.meerkat.core.tls.TlsSettings;
 import dev.meerkat.core.tls.VertxTls;
 import dev.meerkat.wire.security.WireSecurity;
+import dev.meerkat.core.stats.QuorumView;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +23,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -42,6 +46,8 @@ public final class ZkServer {
     private final Node node;
     private final WireConfig config;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final QuorumView quorum;
+    private final ServerFacts facts;
     private final FourLetterWords fourLetterWords = new FourLetterWords(this);
     private final GlobalThrottle throttle;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
@@ -55,17 +61,27 @@ public final class ZkServer {
     private volatile String tlsFilesVersion;
     private long reloadTimer = -1;
 
-    private ZkServer(Vertx vertx, Node node, WireConfig config) {
+    private ZkServer(Vertx vertx, Node node, WireConfig config, QuorumView quorum, ServerFacts facts) {
         this.vertx = vertx;
         this.node = node;
         this.config = config;
         this.throttle = new GlobalThrottle(config.limits().globalOutstandingLimit(), metrics);
+        this.quorum = quorum;
+        this.facts = facts == null ? new BasicFacts(this) : facts;
     }
 
     /** Starts listening; the future gives the server once the ports are bound (read them back from it). */
     public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
-        ZkServer server = new ZkServer(vertx, node, config);
-        node.addListener(new dev.meerkat.core.node.NodeListener() {
+        return start(vertx, node, config, listeners, new dev.meerkat.core.node.NodeQuorumView(node), null);
+    }
+
+    /**
+     * Starts listening, reporting the server's role from {@code quorum} and its configuration,
+     * directories and metrics from {@code facts} (null: only what the client port knows).
+     */
+    public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts) {
+        ZkServer server = new ZkServer(vertx, node, config, quorum, facts);
+        node.addListener(new dev.meerkat.core.node.ServingListener() {
             @Override
             public void servingChanged(boolean serving) {
                 if (!serving) server.closeAll("this server lost the quorum");
@@ -141,6 +157,46 @@ public final class ZkServer {
 
     Node node() {
         return node;
+    }
+
+    public QuorumView quorum() {
+        return quorum;
+    }
+
+    ServerFacts facts() {
+        return facts;
+    }
+
+    /** The server's environment as envi prints it. */
+    public List<java.util.Map.Entry<String, String>> environment() {
+        return fourLetterWords.environment().list();
+    }
+
+    /** gtmk: the trace mask (kept and reported; Meerkat's tracing is its log levels). */
+    public long traceMask() {
+        return fourLetterWords.traceMask();
+    }
+
+    /** stmk / set_trace_mask. */
+    public void traceMask(long mask) {
+        fourLetterWords.setTraceMask(mask);
+    }
+
+    int tickMs() {
+        // The negotiated minimum is 2 ticks unless minSessionTimeout says otherwise; ZooKeeper's buckets are one tick.
+        return Math.max(1, config.minSessionTimeoutMs() / 2);
+    }
+
+    /** Every client connection as cons describes it; any thread. */
+    public List<ConnectionInfo> connectionInfos() {
+        List<ConnectionInfo> out = new ArrayList<>(connections.size());
+        for (ClientConnection c : connections.keySet()) out.add(c.info());
+        return out;
+    }
+
+    /** crst: every connection's statistics start over (each on its own event loop). */
+    public void resetConnectionStats() {
+        for (ClientConnection c : connections.keySet()) c.runOnContext(c::resetStats);
     }
 
     WireConfig config() {
@@ -255,6 +311,7 @@ public final class ZkServer {
         if (max > 0 && connectionCount.incrementAndGet() > max) {
             connectionCount.decrementAndGet();
             metrics.connectionsRefusedTotal.increment();
+            metrics.connectionRejected();
             REFUSAL_LOG.warn("refusing a connection from {}: {} connections open, maxCnxns is {}", address, connections.size(), max);
             socket.close();
             return false;
@@ -265,6 +322,7 @@ public final class ZkServer {
             count.decrementAndGet();
             connectionCount.decrementAndGet();
             metrics.connectionsRefusedPerAddress.increment();
+            metrics.connectionRejected();
             REFUSAL_LOG.warn("too many connections from {} - max is {} (maxClientCnxns)", address, config.maxClientCnxns());
             socket.close();
             return false;
@@ -294,6 +352,12 @@ public final class ZkServer {
                 });
             }
             netServer.connectHandler(socket -> {
+                // nc -q1, nc -N and ZooKeeper's FourLetterWordMain shut their sending side right after a
+                // four-letter word. Netty would close the whole socket on that end of input; with half
+                // closure the answer still goes out, and ClientConnection closes other connections itself.
+                if (socket instanceof NetSocketInternal internal) {
+                    internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                }
                 String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
                 String subject = null;
                 if (secure) {

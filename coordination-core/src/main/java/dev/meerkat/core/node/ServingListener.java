@@ -1,7 +1,7 @@
 package dev.meerkat.core.node;
 
 /** Events of a node that the client-facing side acts on. Called on the node's threads: hand off, never block. */
-public interface NodeListener {
+public interface ServingListener {
 
     /** The server lost its quorum (stops serving clients) or found it again. */
     default void servingChanged(boolean serving) {
