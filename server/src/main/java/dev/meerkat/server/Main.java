@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code java -jar meerkat.jar [zoo.cfg]}: runs one Meerkat node until Ctrl-C or SIGTERM. */
 @Command(name = "meerkat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A ZooKeeper-compatible coordination server. Without a config file: port 2181, data in ./meerkat-data.",
-        subcommands = {ImportCommand.class, ExportCommand.class})
+        subcommands = {ImportCommand.class, ExportCommand.class, TransferLeadershipCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -29,6 +29,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--port", description = "client port (overrides clientPort; 0 = any free port)")
     Integer port;
+
+    @Option(names = "--peer-port", description = "peer port to bind (0 = any free port) while this server's server.N line keeps"
+            + " the address the others reach it at (behind a relay, a NAT or a container port map)")
+    Integer peerPort;
 
     @Option(names = "--data-dir", description = "data directory (overrides dataDir)")
     Path dataDir;
@@ -44,6 +48,7 @@ public final class Main implements Callable<Integer> {
         }
         if (port != null) config = config.withClientPort(port);
         if (dataDir != null) config = config.withDataDir(dataDir);
+        if (peerPort != null) config = config.withEnsemble(config.ensemble().withPeerBindPort(peerPort));
         Meerkat meerkat;
         try {
             meerkat = Meerkat.start(config);

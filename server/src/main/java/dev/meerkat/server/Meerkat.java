@@ -23,6 +23,7 @@ import dev.meerkat.wire.security.KerberosNames;
 import dev.meerkat.wire.security.SaslAuthenticator;
 import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.server.reconfig.DynamicConfigFiles;
 import dev.meerkat.server.http.AdminHttpServer;
 import dev.meerkat.server.http.HttpRoutes;
 import dev.meerkat.server.ops.AdminCommands;
@@ -103,6 +104,11 @@ public final class Meerkat implements AutoCloseable {
     public static Meerkat start(ServerConfig config) {
         long t0 = System.nanoTime();
         ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
+        if (!cluster.isStandalone()) {
+            // A joining server gets initLimit ticks to catch up before it must vote, as in ZooKeeper.
+            cluster = cluster.withReconfig(config.ensemble().reconfigEnabled(), config.ensemble().initLimit() * config.tickTime())
+                    .withReadOnlyMode(config.ensemble().readOnlyModeEnabled());
+        }
         if (!cluster.isStandalone() && config.inMemory()) {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
@@ -173,6 +179,9 @@ public final class Meerkat implements AutoCloseable {
         }
         if (config.security().securePortOnly()) wire = wire.withPort(-1);
         Node node = new Node(nodeConfig, cluster, metered, snapshots).listener(ops.metrics());
+        if (cluster.reconfigEnabled() && config.operations().configFile() != null) {
+            node.configuration().addListener(new DynamicConfigFiles(config.operations().configFile())::changed);
+        }
         PeerTransport peers = PeerTransport.NONE;
         String listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
         try {

@@ -19,11 +19,23 @@ public final class ClusterConfig {
     private final long myId;
     private final Map<Long, ServerSpec> servers;
     private final boolean standalone;
+    private final boolean reconfigEnabled;
+    private final int catchUpMs;
+    private final boolean readOnlyMode;
+    private int bindPeerPort = -1;
 
     private ClusterConfig(long myId, Map<Long, ServerSpec> servers, boolean standalone) {
+        this(myId, servers, standalone, false, 20_000, false);
+    }
+
+    private ClusterConfig(long myId, Map<Long, ServerSpec> servers, boolean standalone, boolean reconfigEnabled, int catchUpMs,
+                          boolean readOnlyMode) {
         this.myId = myId;
         this.servers = Collections.unmodifiableMap(servers);
         this.standalone = standalone;
+        this.reconfigEnabled = reconfigEnabled;
+        this.catchUpMs = catchUpMs;
+        this.readOnlyMode = readOnlyMode;
         if (!servers.containsKey(myId)) throw new IllegalArgumentException("server " + myId + " is not in the ensemble " + servers.keySet());
         if (membership().voters().isEmpty()) throw new IllegalArgumentException("an ensemble needs at least one participant");
     }
@@ -41,6 +53,56 @@ public final class ClusterConfig {
             if (byId.put(s.id(), s) != null) throw new IllegalArgumentException("server." + s.id() + " is given twice");
         }
         return new ClusterConfig(myId, byId, false);
+    }
+
+    /**
+     * ZooKeeper's reconfigEnabled: the configuration lives in the log and changes with reconfig
+     * requests; peers whose server lists differ from this file's are then expected, not refused.
+     *
+     * @param catchUpMs how long a joining server may take to catch up before it is promoted anyway
+     *                  (ZooKeeper's initLimit in milliseconds)
+     */
+    public ClusterConfig withReconfig(boolean enabled, int catchUpMs) {
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, enabled, catchUpMs, readOnlyMode);
+        c.bindPeerPort = bindPeerPort;
+        return c;
+    }
+
+    /**
+     * ZooKeeper's readonlymode.enabled: a server cut off from its quorum keeps answering reads from
+     * clients that said they accept a read-only server, and refuses their writes with NOT_READONLY.
+     */
+    public ClusterConfig withReadOnlyMode(boolean enabled) {
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, reconfigEnabled, catchUpMs, enabled);
+        c.bindPeerPort = bindPeerPort;
+        return c;
+    }
+
+    /**
+     * Binds the peer port at {@code port} (0: any free one) while the server's line, which the others
+     * use to reach it, keeps its address: for a server behind a relay, a NAT or a container port map.
+     */
+    public ClusterConfig withBindPeerPort(int port) {
+        ClusterConfig c = new ClusterConfig(myId, new TreeMap<>(servers), standalone, reconfigEnabled, catchUpMs, readOnlyMode);
+        c.bindPeerPort = port;
+        return c;
+    }
+
+    /** The port the peer transport binds: the line's, unless {@link #withBindPeerPort} said otherwise. */
+    public int bindPeerPort() {
+        return bindPeerPort >= 0 ? bindPeerPort : self().peerPort();
+    }
+
+    public boolean readOnlyModeEnabled() {
+        return readOnlyMode && !standalone;
+    }
+
+    public boolean reconfigEnabled() {
+        return reconfigEnabled;
+    }
+
+    public int catchUpMs() {
+        return catchUpMs;
     }
 
     public long myId() {

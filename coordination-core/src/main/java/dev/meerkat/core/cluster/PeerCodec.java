@@ -21,6 +21,11 @@ public final class PeerCodec {
     static final byte FORWARD = 2;
     static final byte FORWARD_REFUSED = 3;
     static final byte TOUCHES = 4;
+    static final byte RECONFIG = 5;
+    static final byte RECONFIG_FAILED = 6;
+    static final byte RECONFIG_MOVED = 7;
+    static final byte TRANSFER_LEADERSHIP = 8;
+    private static final int MAX_TEXT = 1 << 20;
 
     private static final int MAX_COUNT = 1 << 20;
     private static final int MAX_COMMAND = 64 << 20;
@@ -51,6 +56,25 @@ public final class PeerCodec {
             } else if (m instanceof PeerMessage.SessionTouches t) {
                 out.writeByte(TOUCHES);
                 writeLongs(out, t.sessionIds());
+            } else if (m instanceof PeerMessage.ReconfigForward r) {
+                out.writeByte(RECONFIG);
+                out.writeLong(r.origin());
+                out.writeLong(r.requestId());
+                writeText(out, r.joiningServers());
+                writeText(out, r.leavingServers());
+                writeText(out, r.newMembers());
+                out.writeLong(r.fromVersion());
+                out.writeBoolean(r.continuation());
+            } else if (m instanceof PeerMessage.ReconfigFailed f) {
+                out.writeByte(RECONFIG_FAILED);
+                out.writeLong(f.requestId());
+                out.writeInt(f.errorCode());
+            } else if (m instanceof PeerMessage.ReconfigMoved r) {
+                out.writeByte(RECONFIG_MOVED);
+                out.writeLong(r.requestId());
+            } else if (m instanceof PeerMessage.TransferLeadership t) {
+                out.writeByte(TRANSFER_LEADERSHIP);
+                out.writeLong(t.target());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -89,6 +113,11 @@ public final class PeerCodec {
             }
             case FORWARD_REFUSED -> new PeerMessage.ForwardRefused(in.readLong(), readLongs(in));
             case TOUCHES -> new PeerMessage.SessionTouches(readLongs(in));
+            case RECONFIG -> new PeerMessage.ReconfigForward(in.readLong(), in.readLong(), readText(in), readText(in), readText(in),
+                    in.readLong(), in.readBoolean());
+            case RECONFIG_FAILED -> new PeerMessage.ReconfigFailed(in.readLong(), in.readInt());
+            case RECONFIG_MOVED -> new PeerMessage.ReconfigMoved(in.readLong());
+            case TRANSFER_LEADERSHIP -> new PeerMessage.TransferLeadership(in.readLong());
             default -> throw new IOException("unknown peer message type " + type);
         };
         if (in.available() > 0) throw new IOException(in.available() + " stray bytes after a peer message of type " + type);
@@ -98,6 +127,26 @@ public final class PeerCodec {
     private static int count(int n) throws IOException {
         if (n < 0 || n > MAX_COUNT) throw new IOException("bad count " + n);
         return n;
+    }
+
+    /** A string that may be null: length -1. */
+    private static void writeText(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n == -1) return null;
+        if (n < 0 || n > MAX_TEXT || n > in.available()) throw new IOException("bad text length " + n);
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void writeLongs(DataOutputStream out, long[] values) throws IOException {

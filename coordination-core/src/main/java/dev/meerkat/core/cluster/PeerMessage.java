@@ -34,4 +34,25 @@ public sealed interface PeerMessage {
     /** Sessions whose clients were heard from on the sending server since its last report. */
     record SessionTouches(long[] sessionIds) implements PeerMessage {
     }
+
+    /**
+     * A reconfig for the leader: from the server holding the asking client ({@code origin}), or,
+     * when a leader that is to be removed has handed its leadership over, from that former leader
+     * ({@code continuation}: already checked, carry on from the current configuration).
+     */
+    record ReconfigForward(long origin, long requestId, String joiningServers, String leavingServers, String newMembers,
+                           long fromVersion, boolean continuation) implements PeerMessage {
+    }
+
+    /** The leader refused or gave up a reconfig; {@code errorCode} is ZooKeeper's. */
+    record ReconfigFailed(long requestId, int errorCode) implements PeerMessage {
+    }
+
+    /** The leader hands its leadership over to carry out a reconfig that removes it: keep waiting across that one change of leader. */
+    record ReconfigMoved(long requestId) implements PeerMessage {
+    }
+
+    /** An operator asked a follower to move leadership: the leader is to hand it to {@code target} (0: the best). */
+    record TransferLeadership(long target) implements PeerMessage {
+    }
 }

@@ -11,6 +11,18 @@ public interface PeerTransport extends AutoCloseable {
     /** Queues {@code message} for server {@code to}; false when it cannot be sent now. Any thread. */
     boolean send(long to, PeerMessage message);
 
+    /**
+     * The ensemble's servers changed (a reconfig): links to new servers open, links to servers that
+     * left close, a server with a new address is reached there. Any thread.
+     */
+    default void updatePeers(DynamicConfig config) {
+    }
+
+    /** Whether {@code peer} has a link open to this server (it is up and knows us), member or not. */
+    default boolean hasInbound(long peer) {
+        return false;
+    }
+
     /** The bound peer port (useful when the configuration asked for port 0). */
     int port();
 

@@ -22,9 +22,24 @@ public record ServerSpec(long id, String host, int peerPort, int electionPort, b
         return observer ? "observer" : "participant";
     }
 
-    /** As ZooKeeper writes a server line (without the {@code server.N=} key). */
+    /**
+     * As ZooKeeper writes a server line (without the {@code server.N=} key): a client port given
+     * without an address listens on all of them, which ZooKeeper writes as 0.0.0.0.
+     */
     public String describe() {
-        return host + ":" + peerPort + ":" + electionPort + ":" + role()
-                + (clientPort >= 0 ? ";" + (clientHost == null ? "" : clientHost + ":") + clientPort : "");
+        return bracketed(host) + ":" + peerPort + ":" + electionPort + ":" + role()
+                + (clientPort >= 0 ? ";" + (clientHost == null ? "0.0.0.0" : bracketed(clientHost)) + ":" + clientPort : "");
+    }
+
+    private static String bracketed(String h) {
+        return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
+    }
+
+    public ServerSpec withRole(boolean asObserver) {
+        return new ServerSpec(id, host, peerPort, electionPort, asObserver, clientHost, clientPort);
+    }
+
+    public ServerSpec withClientAddress(String address, int port) {
+        return new ServerSpec(id, host, peerPort, electionPort, observer, address, port);
     }
 }

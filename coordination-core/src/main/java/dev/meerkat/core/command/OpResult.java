@@ -40,6 +40,10 @@ public sealed interface OpResult {
     record SessionClosed() implements OpResult {
     }
 
+    /** A reconfig took effect: the new {@code /zookeeper/config} and its stat, as ZooKeeper answers. */
+    record Reconfigured(byte[] config, Stat stat) implements OpResult {
+    }
+
     record Error(ErrorCode code) implements OpResult {
     }
 

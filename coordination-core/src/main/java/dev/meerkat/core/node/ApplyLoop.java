@@ -1,6 +1,7 @@
 package dev.meerkat.core.node;
 
 import dev.meerkat.core.api.WatchEvent;
+import dev.meerkat.core.cluster.ConfigEntry;
 import dev.meerkat.core.cluster.PeerMessage;
 import dev.meerkat.core.cluster.PeerTransport;
 import dev.meerkat.core.command.Command;
@@ -15,6 +16,8 @@ import dev.meerkat.core.state.Applied;
 import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
+import dev.meerkat.core.tree.DataTree;
+import dev.meerkat.core.tree.Znode;
 import dev.meerkat.core.watch.WatchManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,7 @@ final class ApplyLoop implements Runnable {
     private final PendingRequests pending;
     private final SessionTracker sessions;
     private final SnapshotTaker snapshots;
+    private final ConfigTracker configs;
     private final Reaper reaper = new Reaper();
     private final WatchManager watches = new WatchManager();
     final Inbox<Runnable> inbox;
@@ -79,7 +83,9 @@ final class ApplyLoop implements Runnable {
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    ApplyLoop(NodeConfig config, long selfId, PendingRequests pending, SessionTracker sessions, SnapshotTaker snapshots) {
+    ApplyLoop(NodeConfig config, long selfId, PendingRequests pending, SessionTracker sessions, SnapshotTaker snapshots,
+              ConfigTracker configs) {
+        this.configs = configs;
         this.config = config;
         this.selfId = selfId;
         this.pending = pending;
@@ -243,6 +249,10 @@ final class ApplyLoop implements Runnable {
                 throw new IllegalStateException("entry " + e.index() + " applied after " + state.lastApplied() + ": the log has a gap");
             }
             lastAppliedTerm = e.term();
+            if (e.kind() == EntryKind.CONFIG) {
+                applyConfig(e);
+                continue;
+            }
             if (e.kind() != EntryKind.COMMAND) {
                 state.skip(e.index());
                 lastApplied = e.index();
@@ -267,7 +277,31 @@ final class ApplyLoop implements Runnable {
         }
         if (appliedCommands > 0) metrics.applied(appliedCommands, oldestStampMs);
         answerReadWaiters();
-        snapshots.maybeSnapshot(state, lastAppliedTerm);
+        snapshots.maybeSnapshot(state, lastAppliedTerm, configs.membership());
+    }
+
+    /** A new ensemble configuration: into {@code /zookeeper/config}, to the peer links, and to the client that asked for it. */
+    private void applyConfig(LogEntry e) {
+        ConfigEntry entry = ConfigEntry.decode(e.data(), e.index());
+        if (entry == null) {
+            // A bare membership (only the Raft engine's own tests write those): nothing for the tree.
+            state.skip(e.index());
+            lastApplied = e.index();
+            return;
+        }
+        WatchEvent changed = state.applyConfig(e.index(), entry.config().bytes(), entry.timeMs());
+        lastApplied = e.index();
+        watches.trigger(changed);
+        // The answer first: a server this change removes stops serving once it sees the change.
+        if (entry.originServer() == selfId && entry.requestId() != 0) {
+            Znode node = state.tree().get(DataTree.CONFIG_PATH);
+            pending.complete(entry.requestId(), new OpResult.Reconfigured(node.data(), node.stat()), e.index());
+        }
+        configs.applied(entry.config());
+    }
+
+    ConfigTracker configs() {
+        return configs;
     }
 
     void subscribe(AppliedListener listener) {
@@ -348,6 +382,7 @@ final class ApplyLoop implements Runnable {
             lastAppliedTerm = loaded.lastAppliedTerm();
             lastApplied = state.lastApplied();
             snapshots.coveredBy(lastApplied);
+            configs.stateLoaded(state);
             LOG.info("loaded snapshot {} ({} znodes, {} sessions)", file, state.tree().size(), state.sessions().size());
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot " + file + " passed its checksum but cannot be read: " + e.getMessage(), e);

@@ -47,6 +47,10 @@ final class LogDriver implements Runnable {
         /** A read barrier: answered once this server has applied everything committed before it. */
         record ReadBarrier(long requestId) implements Submission {
         }
+
+        /** A client's reconfig, for the leader's {@link Reconfigurator}. */
+        record Reconfig(long requestId, dev.meerkat.core.cluster.ReconfigSpec spec) implements Submission {
+        }
     }
 
     /** A message from a peer. */
@@ -71,6 +75,9 @@ final class LogDriver implements Runnable {
     private final PendingRequests pending;
     private final ApplyLoop apply;
     private final Consumer<Boolean> servingChanged;
+    private final ConfigTracker configs;
+    private final Reconfigurator reconfigurator;
+    private final LeadershipTransfers transfers = new LeadershipTransfers();
 
     final Inbox<Submission> submissions;
     final Inbox<Incoming> peerInbox;
@@ -98,7 +105,8 @@ final class LogDriver implements Runnable {
     private volatile Thread thread;
 
     LogDriver(NodeConfig config, ClusterConfig cluster, LogStore log, RaftReplicator replicator, PeerTransport transport,
-              PendingRequests pending, ApplyLoop apply, Consumer<Boolean> servingChanged) {
+              PendingRequests pending, ApplyLoop apply, ConfigTracker configs, Consumer<Boolean> servingChanged) {
+        this.configs = configs;
         this.config = config;
         this.cluster = cluster;
         this.selfId = cluster.myId();
@@ -113,6 +121,9 @@ final class LogDriver implements Runnable {
         this.peerInbox = new Inbox<>(config.inboxCapacity(), submissions);
         this.maxUnsent = 4 * config.maxBatch();
         this.status = ClusterStatus.starting(selfId);
+        this.reconfigurator = new Reconfigurator(selfId, raft, transport, configs, apply::lastApplied,
+                (id, code) -> apply.offerTask(() -> pending.fail(id, code, apply.lastApplied())), pending::isWaiting,
+                cluster.reconfigEnabled(), cluster.catchUpMs(), config.electionTimeoutMs());
     }
 
     void bind(Thread t) {
@@ -157,6 +168,7 @@ final class LogDriver implements Runnable {
                 worked |= !taken.isEmpty();
             }
             worked |= route();
+            reconfigurator.step(System.nanoTime());
             RaftReplicator.Output out = replicator.process();
             if (!out.committed().isEmpty()) apply.offerCommitted(out.committed());
             if (!out.reads().isEmpty()) answerReads(out.reads());
@@ -175,7 +187,8 @@ final class LogDriver implements Runnable {
     private void accept(Submission s) {
         if (!serving) {
             // Lost the quorum: nothing can commit; clients must go to a server that has it.
-            long id = s instanceof Submission.Write w ? w.requestId() : ((Submission.ReadBarrier) s).requestId();
+            long id = s instanceof Submission.Write w ? w.requestId()
+                    : s instanceof Submission.ReadBarrier r ? r.requestId() : ((Submission.Reconfig) s).requestId();
             if (id != 0) apply.offerTask(() -> pending.fail(id, ErrorCode.CONNECTION_LOSS, apply.lastApplied()));
             return;
         }
@@ -190,8 +203,10 @@ final class LogDriver implements Runnable {
                 return;
             }
             unsent.add(new Outgoing(selfId, w.requestId(), command));
-        } else {
-            unsentReads.add(((Submission.ReadBarrier) s).requestId());
+        } else if (s instanceof Submission.ReadBarrier r) {
+            unsentReads.add(r.requestId());
+        } else if (s instanceof Submission.Reconfig r) {
+            reconfigurator.submitLocal(r.requestId(), r.spec(), System.nanoTime());
         }
     }
 
@@ -284,6 +299,11 @@ final class LogDriver implements Runnable {
             });
             // Whatever we sent after those cannot be vouched for either.
             newForwardEpoch("the leader refused forwarded writes");
+        } else if (m instanceof PeerMessage.TransferLeadership t) {
+            if (raft.isLeader()) transferLeadership(t.target(), new java.util.concurrent.CompletableFuture<>());
+        } else if (m instanceof PeerMessage.ReconfigForward || m instanceof PeerMessage.ReconfigFailed
+                || m instanceof PeerMessage.ReconfigMoved) {
+            reconfigurator.onPeerMessage(in.from(), m, System.nanoTime());
         }
     }
 
@@ -359,9 +379,21 @@ final class LogDriver implements Runnable {
             }
             lastTerm = term;
             lastLeader = leader;
+            reconfigurator.leadershipChanged(leader, term);
+            if (leader != 0) transfers.leaderIs(leader, nowNanos);
             publishStatus();
         }
-        if (leader != 0) {
+        // The applied configuration, not the newest in the log: a server being removed still answers
+        // the requests it holds until its removal is committed and applied here.
+        boolean member = configs.current().servers().containsKey(selfId) || cluster.isStandalone();
+        if (!member) {
+            // Removed from the ensemble by a reconfig: its clients belong with the servers that remain.
+            if (serving) {
+                LOG.warn("server {} is not a member of the ensemble (configuration version {}): it stops serving clients", selfId,
+                        Long.toHexString(configs.current().version()));
+                setServing(false);
+            }
+        } else if (leader != 0) {
             leaderlessSinceNanos = 0;
             if (!serving) setServing(true);
         } else {
@@ -406,6 +438,39 @@ final class LogDriver implements Runnable {
     }
 
     /**
+     * An operator's request to move leadership (see {@link Node#transferLeadership}): this leader
+     * hands over, or a follower asks the leader to. Log thread.
+     */
+    void transferLeadership(long target, java.util.concurrent.CompletableFuture<Long> done) {
+        long leader = raft.isLeader() ? selfId : raft.leaderId();
+        if (leader == 0) {
+            done.completeExceptionally(new IllegalStateException("there is no leader now"));
+            return;
+        }
+        if (target == leader) {
+            done.complete(leader);
+            return;
+        }
+        if (raft.isLeader()) {
+            long to = target == 0 ? raft.bestTransferTarget() : target;
+            if (to == 0 || !raft.transferLeadership(to)) {
+                done.completeExceptionally(new IllegalArgumentException("server " + (target == 0 ? "(none)" : target)
+                        + " is not a participant that can take over leadership"));
+                return;
+            }
+            LOG.info("server {} hands leadership to server {} on request", selfId, to);
+        } else if (!transport.send(leader, new PeerMessage.TransferLeadership(target))) {
+            done.completeExceptionally(new IllegalStateException("cannot reach the leader, server " + leader));
+            return;
+        }
+        transfers.requested(target, leader, done, System.nanoTime());
+    }
+
+    LeadershipTransfers transfers() {
+        return transfers;
+    }
+
+    /**
      * Leadership transfer before this server stops: to the most up-to-date voter; {@code gone}
      * completes once this server no longer leads. Log thread.
      */
@@ -424,11 +489,12 @@ final class LogDriver implements Runnable {
         String mode;
         if (cluster.isStandalone()) mode = "standalone";
         else if (raft.isLeader()) mode = "leader";
-        else if (raft.leaderId() == 0) mode = "looking";
-        else mode = cluster.isObserver() ? "observer" : "follower";
+        else if (raft.leaderId() == 0 || !configs.current().servers().containsKey(selfId)) mode = "looking";
+        else mode = raft.membership().isVoter(selfId) ? "follower" : "observer";
         List<ClusterStatus.PeerProgress> peers = new ArrayList<>();
         if (raft.isLeader()) {
-            for (var peer : cluster.peers()) {
+            for (var peer : configs.current().servers().values()) {
+                if (peer.id() == selfId) continue;
                 long match = raft.matchIndexOf(peer.id());
                 peers.add(new ClusterStatus.PeerProgress(peer.id(), match, Math.max(0, raft.lastIndex() - match),
                         raft.recentlyActive(peer.id()), peer.observer()));

@@ -65,6 +65,7 @@ public final class Node implements AutoCloseable {
     private final SessionTracker sessions = new SessionTracker();
     private final List<ServingListener> listeners = new CopyOnWriteArrayList<>();
     private final ApplyLoop apply;
+    private final ConfigTracker configs;
     private final SnapshotTaker snapshots;
     private LogDriver driver;
     private PeerTransport transport = PeerTransport.NONE;
@@ -89,10 +90,11 @@ public final class Node implements AutoCloseable {
         this.cluster = cluster;
         this.log = log;
         this.snapshotStore = snapshots;
-        this.raftSnapshots = new NodeSnapshots(cluster.membership());
+        this.configs = new ConfigTracker(cluster);
+        this.raftSnapshots = new NodeSnapshots();
         this.snapshots = new SnapshotTaker(snapshots, raftSnapshots, config.snapCount(), config.snapRetainCount(),
                 index -> driver.compactTo(index));
-        this.apply = new ApplyLoop(config, cluster.myId(), pending, sessions, this.snapshots);
+        this.apply = new ApplyLoop(config, cluster.myId(), pending, sessions, this.snapshots, configs);
     }
 
     /** What the peer transport reports to this node. */
@@ -138,19 +140,25 @@ public final class Node implements AutoCloseable {
         if (UNSAFE_LOCAL_SYNC) LOG.warn("UNSAFE: meerkat.unsafe.localSync is set: sync answers without the leader; not linearizable");
         this.transport = peers;
         loadNewestSnapshot();
+        configs.stateLoaded(apply.state());
         long loadedNanos = System.nanoTime();
         RaftConfig raftConfig = RaftConfig.builder(cluster.myId())
                 .voters(cluster.membership().voters()).learners(cluster.membership().learners())
                 .electionTick(config.electionTicks()).heartbeatTick(1).preVote(true).checkQuorum(true).build();
         RaftReplicator replicator = new RaftReplicator(raftConfig, log, raftSnapshots, new ReceivedSnapshot(snapshotStore),
                 this::installReceived, LogDriver.sender(peers));
-        driver = new LogDriver(config, cluster, log, replicator, peers, pending, apply, this::servingChanged);
+        driver = new LogDriver(config, cluster, log, replicator, peers, pending, apply, configs, this::servingChanged);
         apply.wire(driver::status, this::proposeInternal, peers, listeners);
         List<LogEntry> recovered = replicator.process().committed();
         apply.applyRecovered(recovered);
         LOG.info("recovered {} log entries up to zxid {} in {} ms", recovered.size(), apply.lastApplied(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         metrics.recovered(loadedNanos - t0, recovered.size(), System.nanoTime() - loadedNanos);
+        if (!cluster.isStandalone()) {
+            // The log may know a newer ensemble than zoo.cfg: link to the servers it names.
+            peers.updatePeers(configs.current());
+            configs.addListener(peers::updatePeers);
+        }
         apply.publishStats();
         running = true;
         treeThread = new Thread(guarded("tree thread", apply), "meerkat-tree");
@@ -205,6 +213,31 @@ public final class Node implements AutoCloseable {
         return isRunning() && status().serving();
     }
 
+    /**
+     * Cut off from the quorum with read-only mode on: only reads, for clients that accept that
+     * (ZooKeeper's read-only server). Never on a single server or a server that stopped.
+     */
+    public boolean isReadOnly() {
+        return cluster.readOnlyModeEnabled() && isRunning() && treeThread != null && !status().serving();
+    }
+
+    /**
+     * A read-only server's re-attach: the session must exist in this server's (possibly stale)
+     * state with this password; nothing goes through the log. Completes with the session, or null.
+     */
+    public boolean peekSession(long sessionId, byte[] password, Completion<Session> done) {
+        return apply.inbox.offer(() -> Completions.task("a read-only session re-attach", () -> {
+            Session s = apply.state().session(sessionId);
+            done.complete(s != null && Arrays.equals(s.password(), password) ? s : null, apply.lastApplied());
+        }));
+    }
+
+    /** A read answered from this server's state as it is, never waiting for the leader (read-only mode). */
+    public boolean queryLocal(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
+        return apply.inbox.offer(() -> Completions.task("a local query", () ->
+                done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied())));
+    }
+
     public void addListener(ServingListener listener) {
         listeners.add(listener);
     }
@@ -227,6 +260,57 @@ public final class Node implements AutoCloseable {
 
     public boolean closeSession(long sessionId, Completion<OpResult> done) {
         return submit(new Command.CloseSession(sessionId, false), done);
+    }
+
+    /**
+     * ZooKeeper's reconfig. Checked here as ZooKeeper checks it (reconfigEnabled, then WRITE on
+     * {@code /zookeeper/config}, which a super user always has), then carried out by the leader
+     * (see {@link Reconfigurator}); completes with {@link OpResult.Reconfigured} or an error.
+     */
+    public boolean reconfig(long sessionId, List<AuthId> authIds, dev.meerkat.core.cluster.ReconfigSpec spec, Completion<OpResult> done) {
+        if (!running) return false;
+        return apply.inbox.offer(() -> Completions.task("a reconfig", () -> {
+            if (cluster.isStandalone() || !cluster.reconfigEnabled()) {
+                done.complete(new OpResult.Error(ErrorCode.RECONFIG_DISABLED), apply.lastApplied());
+                return;
+            }
+            var node = apply.state().tree().get(dev.meerkat.core.tree.DataTree.CONFIG_PATH);
+            if (!dev.meerkat.core.acl.AclPolicy.permits(node.acl(), dev.meerkat.core.api.Perms.WRITE, authIds)) {
+                done.complete(new OpResult.Error(ErrorCode.NO_AUTH), apply.lastApplied());
+                return;
+            }
+            long id = pending.register(done);
+            if (!driver.submissions.offer(new LogDriver.Submission.Reconfig(id, spec))) {
+                pending.fail(id, ErrorCode.CONNECTION_LOSS, apply.lastApplied());
+            }
+        }));
+    }
+
+    /** The ensemble's configuration as this server has applied it (what {@code /zookeeper/config} says). */
+    public ConfigTracker configuration() {
+        return configs;
+    }
+
+    /**
+     * Moves leadership to server {@code targetId} (0: the most up-to-date participant), asking the
+     * leader wherever it is. Completes with the new leader's id, or exceptionally when the move did
+     * not happen within two election timeouts.
+     */
+    public java.util.concurrent.CompletableFuture<Long> transferLeadership(long targetId) {
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        if (!running || cluster.isStandalone()) {
+            done.completeExceptionally(new IllegalStateException(cluster.isStandalone() ? "a standalone server has nobody to hand leadership to"
+                    : "the server is not running"));
+            return done;
+        }
+        driver.runOnLogThread(() -> driver.transferLeadership(targetId, done));
+        return done.orTimeout(2L * config.electionTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** Operator-requested leadership moves and how they went. */
+    public LeadershipTransfers.Stats leadershipTransfers() {
+        LogDriver d = driver;
+        return d == null ? new LeadershipTransfers.Stats(0, 0, 0, -1, false) : d.transfers().stats();
     }
 
     /** A client write. A sync is not a write: it becomes a read barrier through the leader (ReadIndex). */
@@ -398,7 +482,7 @@ public final class Node implements AutoCloseable {
 
     /** Log thread: a snapshot from the leader is durable; the state follows on the tree thread. */
     private void installReceived(SnapshotFile file, dev.meerkat.core.raft.IncomingSnapshot s) {
-        raftSnapshots.update(file);
+        raftSnapshots.update(file, s.membership());
         apply.offerTask(() -> apply.installReceived(file));
         snapshots.purgeLater();
     }
@@ -413,6 +497,7 @@ public final class Node implements AutoCloseable {
      * stops and the others go on.)
      */
     private void configMismatch(long peer, String theirShape) {
+        if (cluster.reconfigEnabled()) return; // server lists differ while the ensemble changes
         LOG.error("server {} is configured with the ensemble [{}], this server (server {}) with [{}]: they cannot work together",
                 peer, theirShape, cluster.myId(), cluster.quorumShape());
         disagreeing.add(peer);
@@ -436,7 +521,7 @@ public final class Node implements AutoCloseable {
                     + log.firstIndex() + "): entries in between are gone; the data directory cannot be recovered");
         }
         apply.loadAtStart(file);
-        raftSnapshots.update(file);
+        raftSnapshots.update(file, configs.membership());
         boolean beyondLog = file.index() > log.lastIndex();
         boolean conflicting = !beyondLog && file.index() > log.snapshotIndex() && log.term(file.index()) != file.term();
         if (beyondLog || conflicting) {
@@ -453,7 +538,7 @@ public final class Node implements AutoCloseable {
      * timeouts) until it has moved, so that clients see no election pause when it stops.
      */
     public void handOverLeadership() {
-        if (!running || cluster.membership().voters().size() < 2 || !status().mode().equals("leader")) return;
+        if (!running || configs.membership().voters().size() < 2 || !status().mode().equals("leader")) return;
         java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
         driver.runOnLogThread(() -> driver.handOverLeadership(gone));
         try {

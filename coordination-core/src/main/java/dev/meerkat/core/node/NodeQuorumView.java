@@ -25,6 +25,7 @@ public final class NodeQuorumView implements QuorumView {
 
     @Override
     public ServerMode mode() {
+        if (node.isReadOnly()) return ServerMode.READ_ONLY;
         return switch (status().mode()) {
             case "standalone" -> ServerMode.STANDALONE;
             case "leader" -> ServerMode.LEADER;
@@ -100,7 +101,7 @@ public final class NodeQuorumView implements QuorumView {
             case LEADER -> "leading - broadcast";
             case FOLLOWER -> "following - broadcast";
             case OBSERVER -> "observing - broadcast";
-            case LOOKING -> "looking - election";
+            case LOOKING, READ_ONLY -> "looking - election";
             case STANDALONE -> null;
         };
     }

@@ -17,15 +17,13 @@ final class NodeSnapshots implements SnapshotSource {
     private record Current(SnapshotFile file, SnapshotMeta meta) {
     }
 
-    private final Membership membership;
     private volatile Current current;
 
-    NodeSnapshots(Membership membership) {
-        this.membership = membership;
-    }
-
-    /** Only ever moves forward: a snapshot written late never replaces a newer one received meanwhile. */
-    synchronized void update(SnapshotFile file) {
+    /**
+     * Only ever moves forward: a snapshot written late never replaces a newer one received meanwhile.
+     * {@code membership} is the one in force at the snapshot's index (Raft starts from it).
+     */
+    synchronized void update(SnapshotFile file, Membership membership) {
         Current c = current;
         if (c != null && c.meta().index() > file.index()) return;
         try {

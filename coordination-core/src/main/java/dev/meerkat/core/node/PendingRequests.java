@@ -48,6 +48,11 @@ final class PendingRequests {
         return id;
     }
 
+    /** Whether a request still waits for its answer. */
+    boolean isWaiting(long id) {
+        return waiting.containsKey(id);
+    }
+
     /** A request that never reached the log thread (its inbox was full). */
     void forget(long id) {
         waiting.remove(id);

@@ -59,17 +59,17 @@ final class SnapshotTaker implements AutoCloseable {
     }
 
     /** Tree thread, after applying entries. */
-    void maybeSnapshot(StateMachine state, long lastAppliedTerm) {
+    void maybeSnapshot(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
         if (store == null || inProgress || state.lastApplied() - lastSnapshotIndex < snapCount) return;
         long t0 = System.nanoTime();
         SnapshotImage image = SnapshotCodec.capture(state, lastAppliedTerm);
         long pauseNanos = System.nanoTime() - t0;
         inProgress = true;
         lastSnapshotIndex = image.lastApplied();
-        writer.execute(() -> write(image, pauseNanos));
+        writer.execute(() -> write(image, membership, pauseNanos));
     }
 
-    private void write(SnapshotImage image, long pauseNanos) {
+    private void write(SnapshotImage image, dev.meerkat.core.raft.Membership membership, long pauseNanos) {
         long pauseMs = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
         long index = image.lastApplied();
         long t0 = System.nanoTime();
@@ -78,7 +78,7 @@ final class SnapshotTaker implements AutoCloseable {
             SnapshotCodec.write(image, out);
             out.flush();
             SnapshotFile file = w.commit();
-            raftSnapshots.update(file);
+            raftSnapshots.update(file, membership);
             purgeAndCompact();
             long writeNanos = System.nanoTime() - t0;
             metrics.snapshotWritten(index, file.size(), pauseNanos, writeNanos);

@@ -21,6 +21,11 @@ final class Progress {
     boolean probeSent;
     /** Heard from since the last check-quorum round. */
     boolean recentActive;
+    /** Leader ticks since the follower last answered; unlike recentActive, never reset in bulk. */
+    int silentTicks = NEVER_HEARD;
+    static final int NEVER_HEARD = 1 << 30;
+    /** For a node whose removal committed: heartbeat ticks left before it is forgotten; -1 while it is a member. */
+    int farewellTicks = -1;
     boolean learner;
     final Inflights inflights;
 

@@ -153,6 +153,22 @@ public final class RaftNode {
         return pr != null && (node == id || pr.recentActive);
     }
 
+    /**
+     * On the leader: whether {@code node} answered within the last {@code ticks} ticks (itself:
+     * always). Unlike {@link #recentlyActive} this does not depend on where in the check-quorum
+     * window the question falls.
+     */
+    public boolean heardWithin(long node, int ticks) {
+        if (node == id) return role == RaftRole.LEADER;
+        Progress pr = role == RaftRole.LEADER ? progress.get(node) : null;
+        return pr != null && pr.silentTicks <= ticks;
+    }
+
+    /** The election timeout in ticks. */
+    public int electionTicks() {
+        return cfg.electionTick();
+    }
+
     /** On the leader: the voter (other than itself) whose log is longest, the best to hand leadership to; 0 if none. */
     public long bestTransferTarget() {
         if (role != RaftRole.LEADER) return 0;
@@ -204,6 +220,43 @@ public final class RaftNode {
         Membership next = membership().apply(change);
         if (next == null || !next.isVoter(id)) return false;
         return appendNew(EntryKind.CONFIG, next.encode());
+    }
+
+    /**
+     * Proposes a CONFIG entry whose data begins with the encoded next membership (the caller may
+     * append more: Raft reads only the head). The same rules as {@link #proposeConfigChange}, and
+     * the next membership may differ from the current one in one server's role at most (a server
+     * added, removed, promoted or demoted), so that any two consecutive memberships share a
+     * majority; an equal membership restates the configuration (new addresses, say).
+     */
+    public boolean proposeConfig(byte[] data) {
+        if (!configChangeAllowed()) return false;
+        Membership next = Membership.decode(data);
+        if (!next.isVoter(id) || serversChanged(membership(), next) > 1) return false;
+        return appendNew(EntryKind.CONFIG, data);
+    }
+
+    /** Whether this leader may propose a membership change now (none uncommitted, its term has a committed entry). */
+    public boolean configChangeAllowed() {
+        return role == RaftRole.LEADER && leadTransferee == 0 && committedEntryInCurrentTerm()
+                && configs.currentIndex() <= log.committed;
+    }
+
+    /** Index of the newest CONFIG entry in the log, committed or not (or of the snapshot that holds the membership). */
+    public long configIndex() {
+        return configs.currentIndex();
+    }
+
+    static int serversChanged(Membership a, Membership b) {
+        java.util.Set<Long> all = new java.util.TreeSet<>(a.voters());
+        all.addAll(a.learners());
+        all.addAll(b.voters());
+        all.addAll(b.learners());
+        int changed = 0;
+        for (long s : all) {
+            if (a.isVoter(s) != b.isVoter(s) || a.isLearner(s) != b.isLearner(s)) changed++;
+        }
+        return changed;
     }
 
     /**
@@ -508,6 +561,8 @@ public final class RaftNode {
     private void tickHeartbeat() {
         heartbeatElapsed++;
         electionElapsed++;
+        for (Progress pr : progress.values()) if (pr.silentTicks < Progress.NEVER_HEARD) pr.silentTicks++;
+        progress.values().removeIf(pr -> pr.farewellTicks >= 0 && pr.farewellTicks-- == 0);
         if (electionElapsed >= cfg.electionTick()) {
             electionElapsed = 0;
             if (cfg.checkQuorum()) {
@@ -693,6 +748,7 @@ public final class RaftNode {
             return;
         }
         if (pr == null) return;
+        pr.silentTicks = 0;
         if (m instanceof AppendResponse r) {
             pr.recentActive = true;
             handleAppendResponse(r, pr);
@@ -775,7 +831,11 @@ public final class RaftNode {
         configs.committedTo(log.committed);
         if (configs.currentIndex() <= log.committed) {
             Membership current = configs.current();
-            progress.keySet().removeIf(node -> !current.contains(node));
+            // A removed node is told of the commit by the next heartbeats before it is forgotten, so
+            // that it applies its own removal (and answers whoever waits on it) rather than wonder.
+            for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+                if (!current.contains(e.getKey()) && e.getValue().farewellTicks < 0) e.getValue().farewellTicks = 2 * cfg.heartbeatTick() + 1;
+            }
         }
         if (committedEntryInCurrentTerm() && !readsAwaitingCommit.isEmpty()) {
             List<long[]> waiting = new ArrayList<>(readsAwaitingCommit);
@@ -898,11 +958,21 @@ public final class RaftNode {
         if (after.equals(before) || role != RaftRole.LEADER) return;
         for (long v : after.voters()) {
             Progress pr = progress.get(v);
-            if (pr == null) addProgress(v, false);
-            else pr.learner = false;
+            if (pr == null) {
+                addProgress(v, false);
+            } else {
+                pr.learner = false;
+                pr.farewellTicks = -1;
+            }
         }
         for (long l : after.learners()) {
-            if (!progress.containsKey(l)) addProgress(l, true);
+            Progress pr = progress.get(l);
+            if (pr == null) {
+                addProgress(l, true);
+            } else {
+                pr.learner = true;
+                pr.farewellTicks = -1;
+            }
         }
         // A removed node keeps its progress (and so keeps receiving appends) until the entry that
         // removes it commits: that way it learns of its removal and stops campaigning.

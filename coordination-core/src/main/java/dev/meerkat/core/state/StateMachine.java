@@ -83,6 +83,15 @@ public final class StateMachine {
         digestLog.applied(zxid, DataTree.digestVersion(), tree.digest());
     }
 
+    /** Applies a configuration entry: {@code /zookeeper/config} now holds {@code text}; returns its watch event. */
+    public WatchEvent applyConfig(long zxid, byte[] text, long timeMs) {
+        if (zxid <= lastApplied) throw new IllegalStateException("entry " + zxid + " applied twice (last " + lastApplied + ")");
+        lastApplied = zxid;
+        tree.setConfig(text, zxid, timeMs);
+        digestLog.applied(zxid, DataTree.digestVersion(), tree.digest());
+        return new WatchEvent(dev.meerkat.core.api.EventType.NODE_DATA_CHANGED, DataTree.CONFIG_PATH, zxid);
+    }
+
     public Applied apply(long zxid, Proposal proposal) {
         Applied applied = applyCommand(zxid, proposal);
         digestLog.applied(zxid, DataTree.digestVersion(), tree.digest());

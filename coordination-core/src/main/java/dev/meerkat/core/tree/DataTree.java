@@ -23,6 +23,7 @@ import java.util.TreeSet;
  * back to exactly the state before it.
  */
 public final class DataTree {
+    public static final String CONFIG_PATH = "/zookeeper/config";
     private final Map<String, Znode> nodes = new HashMap<>();
     private final Map<Long, NavigableSet<String>> ephemerals = new HashMap<>();
     private final NavigableSet<String> containers = new TreeSet<>();
@@ -219,6 +220,22 @@ public final class DataTree {
             node.data = oldData;
             counters.add(path, node);
         });
+    }
+
+    /**
+     * The ensemble's configuration in {@code /zookeeper/config}. As in ZooKeeper it is not a
+     * versioned write: the version stays -1 and mzxid is the configuration's own zxid (0 for the one
+     * read from zoo.cfg). Never part of a multi, so nothing to undo.
+     */
+    public void setConfig(byte[] data, long zxid, long time) {
+        Znode node = nodes.get(CONFIG_PATH);
+        if (node == null) throw new IllegalStateException("the tree has no " + CONFIG_PATH);
+        counters.remove(CONFIG_PATH, node);
+        node.data = data;
+        node.version = -1;
+        node.mzxid = zxid;
+        node.mtime = time;
+        counters.add(CONFIG_PATH, node);
     }
 
     public void setAcl(String path, Znode node, List<Acl> acl) {

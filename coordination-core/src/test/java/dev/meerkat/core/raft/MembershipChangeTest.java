@@ -144,6 +144,37 @@ class MembershipChangeTest {
     }
 
     @Test
+    void proposeConfigTakesOneServerStepAtATimeWithTrailingData() {
+        LocalCluster c = new LocalCluster(3);
+        c.elect(1);
+        byte[] trailer = {1, 2, 3};
+        Membership twoSteps = new Membership(Set.of(1L, 2L, 3L, 4L), Set.of(5L));
+        assertThat(c.node(1).proposeConfig(twoSteps.encode())).as("two servers at once").isFalse();
+        Membership demoteLeader = new Membership(Set.of(2L, 3L), Set.of(1L));
+        assertThat(c.node(1).proposeConfig(demoteLeader.encode())).as("the leader itself").isFalse();
+        byte[] withTrailer = concat(new Membership(Set.of(1L, 2L, 3L), Set.of(4L)).encode(), trailer);
+        assertThat(c.node(2).proposeConfig(withTrailer)).as("not the leader").isFalse();
+        assertThat(c.node(1).proposeConfig(withTrailer)).isTrue();
+        assertThat(c.node(1).configChangeAllowed()).as("one uncommitted change at a time").isFalse();
+        c.deliverAll();
+        c.tickAll();
+        assertThat(c.node(2).membership().learners()).containsExactly(4L);
+        assertThat(c.node(1).configChangeAllowed()).isTrue();
+        // Demoting a voter is one step too; restating the same membership is allowed.
+        assertThat(c.node(1).proposeConfig(new Membership(Set.of(1L, 2L), Set.of(3L, 4L)).encode())).isTrue();
+        c.deliverAll();
+        c.tickAll();
+        assertThat(c.node(3).membership().voters()).containsExactly(1L, 2L);
+        assertThat(c.node(1).proposeConfig(c.node(1).membership().encode())).isTrue();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void membershipIsRecoveredFromTheLogOnRestart() {
         LocalCluster c = withLearner4();
         c.member(2).restart();

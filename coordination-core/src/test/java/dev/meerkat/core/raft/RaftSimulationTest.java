@@ -48,6 +48,7 @@ class RaftSimulationTest {
         long committed = 0;
         long configChanges = 0;
         long reads = 0;
+        long leaderRemovals = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             Simulation.Result r = Simulation.run(seed, nodes, membership, RaftBugs.NONE);
             if (!r.ok()) {
@@ -59,8 +60,12 @@ class RaftSimulationTest {
             committed += r.committed();
             configChanges += r.configChanges();
             reads += r.readsChecked();
+            leaderRemovals += r.leaderRemovals();
         }
-        System.out.printf("raft sim: %d nodes%s, %d seeds, %d steps, %d entries committed (%d membership changes), %d linearizable reads checked, %d ms%n",
-                nodes, membership ? " with membership changes" : "", seeds, steps, committed, configChanges, reads, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("raft sim: %d nodes%s, %d seeds, %d steps, %d entries committed (%d membership changes, %d leader removals"
+                        + " after hand-over), %d linearizable reads checked, %d ms%n",
+                nodes, membership ? " with membership changes" : "", seeds, steps, committed, configChanges, leaderRemovals, reads,
+                (System.nanoTime() - start) / 1_000_000);
+        if (membership) assertThat(leaderRemovals).as("the schedule removes leaders").isPositive();
     }
 }

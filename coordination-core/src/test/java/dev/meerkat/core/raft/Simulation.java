@@ -36,7 +36,8 @@ final class Simulation {
      */
     static final int LIVENESS_TICKS_WITHOUT_PRE_VOTE = 1000;
 
-    record Result(long seed, int nodes, boolean membershipChanges, String failure, long steps, long committed, long configChanges, long readsChecked) {
+    record Result(long seed, int nodes, boolean membershipChanges, String failure, long steps, long committed, long configChanges,
+                  long readsChecked, long leaderRemovals) {
         boolean ok() {
             return failure == null;
         }
@@ -195,7 +196,8 @@ final class Simulation {
         } catch (RuntimeException e) {
             failure = "exception at time " + sim.now + ": " + e;
         }
-        return new Result(seed, nodes, membershipChanges, failure, sim.steps, sim.checker.committedCount(), sim.checker.committedConfigChanges(), sim.readsChecked);
+        return new Result(seed, nodes, membershipChanges, failure, sim.steps, sim.checker.committedCount(), sim.checker.committedConfigChanges(), sim.readsChecked,
+                sim.leaderRemovals);
     }
 
     private String runAll() {
@@ -416,9 +418,17 @@ final class Simulation {
         }
         if (membershipChanges && !healed && random.nextInt(100) == 0) {
             SimNode leader = randomLeader();
-            if (leader != null) {
-                ConfigChange change = randomChange(leader.raft.membership(), leader.id);
-                if (change != null && leader.raft.proposeConfigChange(change)) {
+            if (leader != null) changeMembership(leader);
+        }
+        if (membershipChanges && leaderToRemove != 0 && random.nextInt(10) == 0) {
+            // A leader that was to be removed handed over; whoever leads now removes it (Meerkat's reconfig does this).
+            SimNode leader = randomLeader();
+            if (leader != null && leader.id != leaderToRemove) {
+                if (!leader.raft.membership().isVoter(leaderToRemove)) {
+                    leaderToRemove = 0;
+                } else if (leader.raft.proposeConfigChange(ConfigChange.removeNode(leaderToRemove))) {
+                    leaderToRemove = 0;
+                    leaderRemovals++;
                     steps++;
                     processReadies(leader);
                 }
@@ -443,6 +453,41 @@ final class Simulation {
             }
         }
         return best;
+    }
+
+    /** A leader asked to leave the voters: it hands over first, the next leader removes it. */
+    private long leaderToRemove;
+    private long leaderRemovals;
+
+    private void changeMembership(SimNode leader) {
+        Membership m = leader.raft.membership();
+        long node = 1 + random.nextInt(n);
+        if (node == leader.id && m.voters().size() > 2 && leaderToRemove == 0 && random.nextInt(2) == 0) {
+            long to = leader.raft.bestTransferTarget();
+            if (to != 0 && leader.raft.transferLeadership(to)) {
+                leaderToRemove = leader.id;
+                steps++;
+                processReadies(leader);
+            }
+            return;
+        }
+        if (m.isVoter(node) && node != leader.id && m.voters().size() > 2 && random.nextInt(3) == 0) {
+            // A demotion, as a reconfig turning a participant into an observer proposes it: a whole membership.
+            java.util.Set<Long> voters = new java.util.TreeSet<>(m.voters());
+            java.util.Set<Long> learners = new java.util.TreeSet<>(m.learners());
+            voters.remove(node);
+            learners.add(node);
+            if (leader.raft.proposeConfig(new Membership(voters, learners).encode())) {
+                steps++;
+                processReadies(leader);
+            }
+            return;
+        }
+        ConfigChange change = randomChange(m, leader.id);
+        if (change != null && leader.raft.proposeConfigChange(change)) {
+            steps++;
+            processReadies(leader);
+        }
     }
 
     private ConfigChange randomChange(Membership m, long leaderId) {

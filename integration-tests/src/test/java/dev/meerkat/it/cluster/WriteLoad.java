@@ -110,6 +110,11 @@ public final class WriteLoad implements AutoCloseable {
         }
     }
 
+    /** ZooKeeper.updateServerList on every writer: what an application does when the ensemble's configuration changes. */
+    public void updateServerList(String connectString) throws java.io.IOException {
+        for (ZooKeeper zk : clients) zk.updateServerList(connectString);
+    }
+
     public int ackCount() {
         return ackNanos.size();
     }

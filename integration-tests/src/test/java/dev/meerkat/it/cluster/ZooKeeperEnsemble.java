@@ -58,7 +58,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return start(size, tickTimeMs, workDir, List.of());
     }
 
-    /** With extra zoo.cfg lines on every server (e.g. reconfigEnabled=true). */
+    /** With extra zoo.cfg lines on every server (e.g. reconfigEnabled=true); a line starting with -D is a JVM system property instead. */
     public static ZooKeeperEnsemble start(int size, int tickTimeMs, Path workDir, List<String> extraConfig) throws IOException {
         for (int attempt = 1; ; attempt++) {
             ZooKeeperEnsemble z = new ZooKeeperEnsemble(size, tickTimeMs, workDir, extraConfig);
@@ -104,15 +104,16 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
                 .append("clientPort=").append(ports.get(id)[0]).append("\nclientPortAddress=127.0.0.1\n")
                 .append("admin.enableServer=false\n4lw.commands.whitelist=*\n");
-        for (String line : extraConfig) cfg.append(line).append('\n');
+        for (String line : extraConfig) if (!line.startsWith("-D")) cfg.append(line).append('\n');
         for (int j = 1; j <= size; j++) {
             cfg.append("server.").append(j).append("=127.0.0.1:").append(ports.get(j)[1]).append(':').append(ports.get(j)[2]).append('\n');
         }
         Path file = Files.writeString(workDir.resolve("zk-" + id).resolve("zoo.cfg"), cfg.toString());
         int n = starts.merge(id, 1, Integer::sum);
-        running.put(id, ChildJvm.start("zk-" + id + "-" + n, workDir.resolve("logs"),
-                List.of("-Xmx160m", "-Dlogback.configurationFile=" + logback.toAbsolutePath(), "-Dzookeeper.jmx.log4j.disable=true",
-                        "-Dzookeeper.admin.enableServer=false"),
+        List<String> jvm = new ArrayList<>(List.of("-Xmx160m", "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                "-Dzookeeper.jmx.log4j.disable=true", "-Dzookeeper.admin.enableServer=false"));
+        for (String line : extraConfig) if (line.startsWith("-D")) jvm.add(line);
+        running.put(id, ChildJvm.start("zk-" + id + "-" + n, workDir.resolve("logs"), jvm,
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(file.toAbsolutePath().toString())));
     }
 

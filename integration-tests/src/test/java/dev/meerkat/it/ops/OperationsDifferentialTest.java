@@ -122,9 +122,12 @@ class OperationsDifferentialTest {
 
     @Test
     void commandIndexListsZooKeepersCommands() throws Exception {
-        assertThat(links(Http.get("http://127.0.0.1:" + meerkat.adminPort() + "/commands").body()))
-                .isEqualTo(links(Http.get("http://127.0.0.1:" + zkAdmin + "/commands").body()))
-                .hasSize(28);
+        Set<String> zk = links(Http.get("http://127.0.0.1:" + zkAdmin + "/commands").body());
+        Set<String> ours = new java.util.TreeSet<>(links(Http.get("http://127.0.0.1:" + meerkat.adminPort() + "/commands").body()));
+        assertThat(zk).hasSize(28);
+        // Meerkat's one extra: leadership transfer on demand (docs/operations.md).
+        assertThat(ours.remove("/commands/transfer_leadership transfer_leadership")).isTrue();
+        assertThat(ours).isEqualTo(zk);
     }
 
     private static Set<String> links(String html) {

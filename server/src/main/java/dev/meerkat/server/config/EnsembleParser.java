@@ -1,5 +1,6 @@
 package dev.meerkat.server.config;
 
+import dev.meerkat.core.cluster.ServerLine;
 import dev.meerkat.core.cluster.ServerSpec;
 
 import java.util.ArrayList;
@@ -18,46 +19,90 @@ final class EnsembleParser {
     private final Map<Long, ServerSpec> servers = new HashMap<>();
     private final Map<Long, String> lineOf = new HashMap<>();
     private final List<Long> order = new ArrayList<>();
-    private EnsembleSettings settings = EnsembleSettings.none();
+    private final EnsembleSettings defaults = EnsembleSettings.none();
+    private boolean observer = defaults.observer();
+    private int initLimit = defaults.initLimit();
+    private int syncLimit = defaults.syncLimit();
+    private boolean listenOnAllIps = defaults.listenOnAllIps();
+    private boolean standaloneEnabled = defaults.standaloneEnabled();
+    private int raftTickMs = defaults.raftTickMs();
+    private int electionTicks = defaults.electionTicks();
+    private boolean linearizableReads = defaults.linearizableReads();
+    private boolean reconfigEnabled = defaults.reconfigEnabled();
+    private boolean readOnlyMode = defaults.readOnlyModeEnabled();
+    private String dynamicConfigFile;
+    private String dynamicConfigWhere;
 
     /** Whether {@code key} is one of the ensemble keys this parser reads. */
     static boolean owns(String key) {
         return key.startsWith("server.") || switch (key) {
             case "peerType", "initLimit", "syncLimit", "quorumListenOnAllIPs", "standaloneEnabled", "electionAlg",
+                 "reconfigEnabled", "dynamicConfigFile", "readonlymode.enabled",
                  "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads" -> true;
             default -> false;
         };
     }
 
     void take(String where, String key, String value) {
-        EnsembleSettings s = settings;
         switch (key) {
-            case "peerType" -> settings = new EnsembleSettings(s.servers(), peerType(where, value), s.initLimit(), s.syncLimit(),
-                    s.listenOnAllIps(), s.standaloneEnabled(), s.raftTickMs(), s.electionTicks(), s.linearizableReads());
-            case "initLimit" -> settings = new EnsembleSettings(s.servers(), s.observer(), Values.intValue(where, key, value, 1, 1_000_000),
-                    s.syncLimit(), s.listenOnAllIps(), s.standaloneEnabled(), s.raftTickMs(), s.electionTicks(), s.linearizableReads());
-            case "syncLimit" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(),
-                    Values.intValue(where, key, value, 1, 1_000_000), s.listenOnAllIps(), s.standaloneEnabled(), s.raftTickMs(),
-                    s.electionTicks(), s.linearizableReads());
-            case "quorumListenOnAllIPs" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(), s.syncLimit(),
-                    Values.bool(where, key, value), s.standaloneEnabled(), s.raftTickMs(), s.electionTicks(), s.linearizableReads());
-            case "standaloneEnabled" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(), s.syncLimit(),
-                    s.listenOnAllIps(), Values.bool(where, key, value), s.raftTickMs(), s.electionTicks(), s.linearizableReads());
+            case "peerType" -> observer = peerType(where, value);
+            case "initLimit" -> initLimit = Values.intValue(where, key, value, 1, 1_000_000);
+            case "syncLimit" -> syncLimit = Values.intValue(where, key, value, 1, 1_000_000);
+            case "quorumListenOnAllIPs" -> listenOnAllIps = Values.bool(where, key, value);
+            case "standaloneEnabled" -> standaloneEnabled = Values.bool(where, key, value);
+            case "reconfigEnabled" -> reconfigEnabled = Values.bool(where, key, value);
+            case "readonlymode.enabled" -> readOnlyMode = Values.bool(where, key, value);
+            case "dynamicConfigFile" -> {
+                if (value.isEmpty()) throw new ConfigException(where + ": dynamicConfigFile needs a file name");
+                dynamicConfigFile = value;
+                dynamicConfigWhere = where;
+            }
             case "electionAlg" -> {
                 // 3 (fast leader election) is the only one ZooKeeper 3.9 has; Meerkat elects with Raft either way.
                 if (Values.intValue(where, key, value, 0, 3) != 3) {
                     throw new ConfigException(where + ": electionAlg " + value + " was removed from ZooKeeper; only 3 is valid");
                 }
             }
-            case "meerkat.raftTickMs" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(), s.syncLimit(),
-                    s.listenOnAllIps(), s.standaloneEnabled(), Values.intValue(where, key, value, 1, 10_000), s.electionTicks(),
-                    s.linearizableReads());
-            case "meerkat.electionTicks" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(), s.syncLimit(),
-                    s.listenOnAllIps(), s.standaloneEnabled(), s.raftTickMs(), Values.intValue(where, key, value, 3, 1000),
-                    s.linearizableReads());
-            case "meerkat.linearizableReads" -> settings = new EnsembleSettings(s.servers(), s.observer(), s.initLimit(), s.syncLimit(),
-                    s.listenOnAllIps(), s.standaloneEnabled(), s.raftTickMs(), s.electionTicks(), Values.bool(where, key, value));
+            case "meerkat.raftTickMs" -> raftTickMs = Values.intValue(where, key, value, 1, 10_000);
+            case "meerkat.electionTicks" -> electionTicks = Values.intValue(where, key, value, 3, 1000);
+            case "meerkat.linearizableReads" -> linearizableReads = Values.bool(where, key, value);
             default -> serverLine(where, key, value);
+        }
+    }
+
+    /**
+     * ZooKeeper's dynamicConfigFile: the server lines live in a file of their own (which a reconfig
+     * rewrites), with a {@code version=} line; they take the place of any in zoo.cfg.
+     */
+    private void readDynamicFile(java.nio.file.Path base) {
+        // ZooKeeper opens it relative to the working directory; next to zoo.cfg is where it usually is.
+        java.nio.file.Path file = java.nio.file.Path.of(dynamicConfigFile);
+        if (!file.isAbsolute() && !java.nio.file.Files.exists(file) && base != null) file = base.resolve(file);
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(dynamicConfigWhere + ": cannot read dynamicConfigFile " + file + ": " + e.getMessage());
+        }
+        if (!servers.isEmpty()) {
+            throw new ConfigException(dynamicConfigWhere + ": zoo.cfg has server.N lines and a dynamicConfigFile (" + file
+                    + "); the server lines belong in one place only");
+        }
+        int n = 0;
+        for (String raw : lines) {
+            n++;
+            String line = raw.trim();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String where = file + ":" + n;
+            int eq = line.indexOf('=');
+            if (eq <= 0) throw new ConfigException(where + ": expected key=value but found '" + line + "'");
+            String key = line.substring(0, eq).trim();
+            String value = line.substring(eq + 1).trim();
+            if (key.equals("version")) continue;
+            if (!key.startsWith("server.")) {
+                throw new ConfigException(where + ": a dynamic configuration file holds server.N lines and version only, not '" + key + "'");
+            }
+            serverLine(where, key, value);
         }
     }
 
@@ -70,69 +115,22 @@ final class EnsembleParser {
     }
 
     private void serverLine(String where, String key, String value) {
-        long id;
+        ServerSpec spec;
         try {
-            id = Long.parseLong(key.substring("server.".length()));
-            if (id <= 0) throw new NumberFormatException();
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": '" + key + "' must be server.N with N a positive whole number (the server's myid)");
+            spec = ServerLine.parse(key, value);
+        } catch (ServerLine.Malformed e) {
+            throw new ConfigException(where + ": " + e.getMessage());
         }
+        long id = spec.id();
         if (servers.containsKey(id)) throw new ConfigException(where + ": server." + id + " is given twice (first at " + lineOf.get(id) + ")");
-        if (value.contains("|")) throw new ConfigException(where + ": several addresses per server (multiAddress) are not supported by Meerkat");
-        String peerPart = value;
-        String clientPart = null;
-        int semi = value.indexOf(';');
-        if (semi >= 0) {
-            peerPart = value.substring(0, semi).trim();
-            clientPart = value.substring(semi + 1).trim();
-        }
-        String host;
-        String rest;
-        if (peerPart.startsWith("[")) {
-            int close = peerPart.indexOf(']');
-            if (close < 0) throw new ConfigException(where + ": unclosed '[' in the address of server." + id);
-            host = peerPart.substring(1, close);
-            rest = peerPart.substring(close + 1);
-            if (!rest.startsWith(":")) throw new ConfigException(where + ": server." + id + " needs host:quorumPort:electionPort");
-            rest = rest.substring(1);
-        } else {
-            int colon = peerPart.indexOf(':');
-            if (colon <= 0) throw new ConfigException(where + ": server." + id + " must be host:quorumPort:electionPort[:participant|:observer], not '" + value + "'");
-            host = peerPart.substring(0, colon);
-            rest = peerPart.substring(colon + 1);
-        }
-        String[] parts = rest.split(":", -1);
-        if (parts.length < 2 || parts.length > 3) {
-            throw new ConfigException(where + ": server." + id + " must be host:quorumPort:electionPort[:participant|:observer], not '" + value + "'");
-        }
-        int quorumPort = Values.intValue(where, "the quorum port of server." + id, parts[0].trim(), 0, 65535);
-        int electionPort = Values.intValue(where, "the election port of server." + id, parts[1].trim(), 0, 65535);
-        boolean observer = false;
-        if (parts.length == 3) {
-            observer = switch (parts[2].trim()) {
-                case "observer" -> true;
-                case "participant" -> false;
-                default -> throw new ConfigException(where + ": server." + id + " role must be participant or observer, not '" + parts[2] + "'");
-            };
-        }
-        String clientHost = null;
-        int clientPort = -1;
-        if (clientPart != null && !clientPart.isEmpty()) {
-            int colon = clientPart.lastIndexOf(':');
-            String portText = colon >= 0 ? clientPart.substring(colon + 1) : clientPart;
-            if (colon >= 0) clientHost = clientPart.substring(0, colon).replace("[", "").replace("]", "");
-            clientPort = Values.intValue(where, "the client port of server." + id, portText.trim(), 0, 65535);
-        }
-        if (quorumPort != 0 && quorumPort == electionPort) {
-            throw new ConfigException(where + ": server." + id + " uses port " + quorumPort + " as both quorum and election port");
-        }
-        servers.put(id, new ServerSpec(id, host, quorumPort, electionPort, observer, clientHost, clientPort));
+        servers.put(id, spec);
         lineOf.put(id, where);
         order.add(id);
     }
 
     /** The settings, after checking that no two servers share a port on the same host. */
-    EnsembleSettings build(String name) {
+    EnsembleSettings build(String name, java.nio.file.Path base) {
+        if (dynamicConfigFile != null) readDynamicFile(base);
         List<ServerSpec> list = new ArrayList<>();
         for (long id : order) list.add(servers.get(id));
         Map<String, String> usedBy = new HashMap<>();
@@ -146,9 +144,8 @@ final class EnsembleParser {
         if (!list.isEmpty() && list.stream().noneMatch(s -> !s.observer())) {
             throw new ConfigException(name + ": the ensemble has no participant (every server.N line is an observer)");
         }
-        EnsembleSettings s = settings;
-        return new EnsembleSettings(list, s.observer(), s.initLimit(), s.syncLimit(), s.listenOnAllIps(), s.standaloneEnabled(),
-                s.raftTickMs(), s.electionTicks(), s.linearizableReads());
+        return new EnsembleSettings(list, observer, initLimit, syncLimit, listenOnAllIps, standaloneEnabled, raftTickMs,
+                electionTicks, linearizableReads, reconfigEnabled, readOnlyMode, -1);
     }
 
     private static void claim(Map<String, String> usedBy, String host, int port, String what, String where) {

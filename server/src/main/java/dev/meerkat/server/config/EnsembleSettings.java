@@ -23,17 +23,29 @@ import java.util.List;
  * @param raftTickMs        {@code meerkat.raftTickMs}: the heartbeat interval
  * @param electionTicks     {@code meerkat.electionTicks}: ticks without a leader before an election
  * @param linearizableReads {@code meerkat.linearizableReads}: every read waits for the leader's read index
+ * @param reconfigEnabled   ZooKeeper's reconfigEnabled: the ensemble can be changed with reconfig
+ * @param readOnlyModeEnabled ZooKeeper's readonlymode.enabled (also read as a system property): a
+ *                          server cut off from its quorum keeps serving reads to clients that allow it
+ * @param peerBindPort      the peer port to bind when it is not the one on this server's line (Main's --peer-port), or -1
  */
 public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int initLimit, int syncLimit,
                                boolean listenOnAllIps, boolean standaloneEnabled, int raftTickMs, int electionTicks,
-                               boolean linearizableReads) {
+                               boolean linearizableReads, boolean reconfigEnabled, boolean readOnlyModeEnabled,
+                               int peerBindPort) {
 
     public static EnsembleSettings none() {
-        return new EnsembleSettings(List.of(), false, 10, 5, false, true, 50, 20, false);
+        return new EnsembleSettings(List.of(), false, 10, 5, false, true, 50, 20, false, false,
+                Boolean.getBoolean("readonlymode.enabled"), -1);
     }
 
     public EnsembleSettings {
         servers = List.copyOf(servers);
+    }
+
+    /** Binds the peer port at {@code port} (0: any free one) whatever this server's line says; -1: as the line says. */
+    public EnsembleSettings withPeerBindPort(int port) {
+        return new EnsembleSettings(servers, observer, initLimit, syncLimit, listenOnAllIps, standaloneEnabled, raftTickMs,
+                electionTicks, linearizableReads, reconfigEnabled, readOnlyModeEnabled, port);
     }
 
     /** Whether this configuration describes several servers working as one. */
@@ -56,13 +68,15 @@ public record EnsembleSettings(List<ServerSpec> servers, boolean observer, int i
             throw new ConfigException(dataDir.resolve("myid") + " says this is server " + myId + ", but there is no server." + myId
                     + " line (the ensemble has servers " + servers.stream().map(ServerSpec::id).toList() + ")");
         }
-        if (observer && !self.observer()) {
+        // With reconfig on, a server's role is what its line (or the log) says: a reconfig may change it.
+        if (!reconfigEnabled && observer && !self.observer()) {
             throw new ConfigException("peerType=observer, but server." + myId + " is not marked :observer; every server must see it as an observer");
         }
-        if (!observer && self.observer()) {
+        if (!reconfigEnabled && !observer && self.observer()) {
             throw new ConfigException("server." + myId + " is marked :observer: set peerType=observer in its configuration too");
         }
-        return ClusterConfig.of(myId, servers);
+        ClusterConfig cluster = ClusterConfig.of(myId, servers);
+        return peerBindPort >= 0 ? cluster.withBindPeerPort(peerBindPort) : cluster;
     }
 
     static long readMyId(Path file) {

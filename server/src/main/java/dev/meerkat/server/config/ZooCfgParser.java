@@ -33,8 +33,8 @@ public final class ZooCfgParser {
      * and quorum.auth.* are {@link SecurityParser}'s).
      */
     static final Set<String> ENSEMBLE_KEYS = Set.of("electionPortBindRetry",
-            "cnxTimeout", "reconfigEnabled", "dynamicConfigFile", "syncEnabled",
-            "readonlymode.enabled", "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
+            "cnxTimeout", "syncEnabled",
+            "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
             "quorumCnxnTimeoutMs", "maxTimeToWaitForEpoch", "observer.reconnectDelayMs", "observer.election.DelayMs",
             "quorum.cnxn.threads.size", "portUnification", "learner.closeSocketAsync",
             "fastleader.minNotificationInterval", "fastleader.maxNotificationInterval", "maxConcurrentSnapSyncs",
@@ -154,6 +154,7 @@ public final class ZooCfgParser {
 
     ServerConfig parse(String name, List<String> lines, Path baseDir) {
         Settings s = new Settings(warnings);
+        s.baseDir = baseDir;
         Set<String> reported = new HashSet<>();
         for (ZooCfgReader.Entry e : ZooCfgReader.read(name, lines)) {
             String where = name + ":" + e.line();
@@ -264,7 +265,8 @@ public final class ZooCfgParser {
                 "admin.snapshot.enabled", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
                 "metricsProvider.exportJvmInfo", "kafka.registry.enabled", "kafka.probe.enabled", "kafka.probe.intervalMs",
                 "kafka.probe.timeoutMs", "peerType", "initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs",
-                "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads"})
+                "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads", "reconfigEnabled",
+                "dynamicConfigFile", "readonlymode.enabled"})
                 .collect(Collectors.collectingAndThen(Collectors.toSet(), keys -> {
                     keys.addAll(SecurityParser.KEYS);
                     return Set.copyOf(keys);
@@ -322,6 +324,7 @@ public final class ZooCfgParser {
         long fsyncWarningMs = ops.fsyncWarningThresholdMs();
         KafkaViewConfig kafka = defaults.kafkaView();
         boolean portGiven;
+        Path baseDir;
         final EnsembleParser ensemble = new EnsembleParser();
         final SecurityParser security;
 
@@ -332,7 +335,7 @@ public final class ZooCfgParser {
         ServerConfig build(String name) {
             OperationsConfig o = new OperationsConfig(commandUrl, adminRequired && adminEnabled, metricsProvider, metricsHost, metricsPort,
                     exportJvm, snapshotCommand, fsyncWarningMs, null, null);
-            EnsembleSettings ens = ensemble.build(name);
+            EnsembleSettings ens = ensemble.build(name, baseDir);
             // In an ensemble without clientPort, each server may take its client port from its own server.N line.
             int clientPort = !portGiven && !ens.servers().isEmpty() ? -1 : port;
             // Without clientPort (and not in an ensemble), a server with a secureClientPort has no plain port, as ZooKeeper.

@@ -104,7 +104,7 @@ public final class AdminCommands {
         });
         get(List.of("initial_configuration", "icfg"), (k, r) -> ok("initial_configuration",
                 new JsonObject().put("initial_configuration", ops.initialConfig())));
-        get(List.of("is_read_only", "isro"), (k, r) -> ok("is_read_only", new JsonObject().put("read_only", false)));
+        get(List.of("is_read_only", "isro"), (k, r) -> ok("is_read_only", new JsonObject().put("read_only", ops.node().isReadOnly())));
         get(List.of("last_snapshot", "lsnp"), (k, r) -> {
             long[] snap = ops.lastSnapshot();
             return ok("last_snapshot", new JsonObject().put("zxid", Long.toHexString(snap[0]))
@@ -128,6 +128,8 @@ public final class AdminCommands {
         post(List.of("restore", "rest"), true, (k, r) -> error("restore",
                 "restore is not offered by Meerkat: start a server on a data directory that holds the snapshot", 501));
         get(List.of("ruok"), (k, r) -> ok("ruok", new JsonObject()));
+        // Meerkat's own: move leadership before maintenance (target=N, or the most up-to-date server).
+        post(List.of("transfer_leadership", "tlead"), true, this::transferLeadership);
         get(List.of("set_trace_mask", "stmk"), (k, r) -> {
             String mask = k.get("traceMask");
             if (mask == null) return error("set_trace_mask", "setTraceMask requires long traceMask argument", 200);
@@ -351,6 +353,30 @@ public final class AdminCommands {
 
     private ZkServer server() {
         return ops.server();
+    }
+
+    private Future<CommandResult> transferLeadership(Map<String, String> args, Request r) {
+        String target = args.getOrDefault("target", "0");
+        long id;
+        try {
+            id = Long.parseLong(target);
+            if (id < 0) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+            return error("transfer_leadership", "target must be a server id, not " + target, 400);
+        }
+        long t0 = System.nanoTime();
+        io.vertx.core.Promise<CommandResult> done = io.vertx.core.Promise.promise();
+        ops.node().transferLeadership(id).whenComplete((leader, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                String why = cause instanceof java.util.concurrent.TimeoutException ? "leadership did not move in time" : cause.getMessage();
+                done.complete(CommandResult.error("transfer_leadership", why, 409));
+            } else {
+                done.complete(CommandResult.ok("transfer_leadership", new JsonObject().put("leader_id", leader)
+                        .put("took_ms", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
+            }
+        });
+        return done.future();
     }
 
     private void get(List<String> names, BiFunction<Map<String, String>, Request, Future<CommandResult>> run) {

@@ -200,10 +200,8 @@ public final class Operations implements ServerFacts {
             lines.add("quorumPort=" + self.peerPort());
             lines.add("peerType=" + (self.observer() ? 1 : 0));
             lines.add("membership: ");
-            for (dev.meerkat.core.cluster.ServerSpec spec : n.cluster().servers().values()) {
-                lines.add("server." + spec.id() + "=" + spec.describe());
-            }
-            lines.add("version=0");
+            // The configuration in force: zoo.cfg's, or the newest a reconfig made.
+            for (String line : n.configuration().current().text().split("\n")) lines.add(line);
         }
         return List.copyOf(lines);
     }
@@ -259,6 +257,13 @@ public final class Operations implements ServerFacts {
             for (dev.meerkat.core.node.ClusterStatus.PeerProgress p : cs.peers()) {
                 out.accept("meerkat_follower_lag_entries{server=\"" + p.id() + "\"}", p.lag());
             }
+            dev.meerkat.core.node.LeadershipTransfers.Stats t = n.leadershipTransfers();
+            out.accept("meerkat_leadership_transfers_requested", t.requested());
+            out.accept("meerkat_leadership_transfers_completed", t.completed());
+            out.accept("meerkat_leadership_transfers_failed", t.failed());
+            out.accept("meerkat_leadership_transfer_in_progress", t.inProgress() ? 1L : 0L);
+            out.accept("meerkat_last_leadership_transfer_ms", t.lastDurationMs());
+            out.accept("meerkat_config_version", n.configuration().current().version());
         }
         out.accept("meerkat_raft_term", q.term());
         out.accept("meerkat_raft_commit_index", q.commitIndex());

@@ -9,6 +9,8 @@ import dev.meerkat.core.watch.Watcher;
 import dev.meerkat.wire.jute.JuteException;
 import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.jute.JuteOutput;
+import dev.meerkat.core.cluster.ReconfigSpec;
+import dev.meerkat.wire.proto.ReconfigRequest;
 import dev.meerkat.wire.proto.AuthPacket;
 import dev.meerkat.wire.proto.ConnectResponse;
 import dev.meerkat.wire.proto.MultiReadRequest;
@@ -208,6 +210,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         }
     }
 
+    private volatile boolean readOnly;
+
     private void onRequest(byte[] body) {
         JuteInput in = new JuteInput(body, 0, body.length, config.maxBuffer());
         RequestHeader header;
@@ -217,7 +221,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             close("malformed request header: " + e.getMessage());
             return;
         }
-        node.touch(binding.sessionId());
+        if (!readOnly) node.touch(binding.sessionId());
         Request request;
         try {
             request = Request.decode(header.type(), in);
@@ -235,6 +239,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             pipeline.local(xid, request, Reply.error(ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH.code()), identities.current(), true);
             return;
         }
+        if (readOnly && refusedReadOnly(header.type(), xid, request)) return;
         switch (header.type()) {
             case OpCode.PING -> {
                 long zxid = node.lastApplied();
@@ -246,7 +251,11 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             case OpCode.CLOSE_SESSION -> pipeline.closeSession(xid, request, identities.current());
             case OpCode.WHO_AM_I -> pipeline.local(xid, request, Reply.ok(identities.whoAmI()), identities.current(), false);
             case OpCode.SASL -> onSasl(xid, (SetSASLRequest) request);
-            case OpCode.RECONFIG -> pipeline.local(xid, request, Reply.error(ErrorCode.RECONFIG_DISABLED.code()), identities.current(), false);
+            case OpCode.RECONFIG -> {
+                ReconfigRequest r = (ReconfigRequest) request;
+                pipeline.reconfig(xid, request, new ReconfigSpec(r.joiningServers(), r.leavingServers(), r.newMembers(), r.curConfigId()),
+                        identities.current());
+            }
             default -> {
                 if (tooManyOps(request)) {
                     pipeline.local(xid, request, Reply.error(ErrorCode.BAD_ARGUMENTS.code()), identities.current(), false);
@@ -276,6 +285,43 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         metrics.multisRefused.increment();
         LIMIT_LOG.warn("refusing a multi of {} operations from {} (meerkat.maxMultiOps is {})", ops, remoteAddress, config.limits().maxMultiOps());
         return true;
+    }
+
+    /**
+     * On a read-only server: writes, sync, check and reconfig get NOT_READONLY, as from ZooKeeper's
+     * ReadOnlyRequestProcessor; closing the session ends only this connection (the session is
+     * this server's own, or lives on in the ensemble). True when the request was answered here.
+     */
+    private boolean refusedReadOnly(int opcode, int xid, Request request) {
+        switch (opcode) {
+            case OpCode.CLOSE_SESSION -> {
+                pipeline.local(xid, request, Reply.ok(null), identities.current(), true);
+                return true;
+            }
+            case OpCode.RECONFIG, OpCode.CHECK, OpCode.SYNC -> {
+                pipeline.local(xid, request, Reply.error(ErrorCode.NOT_READ_ONLY.code()), identities.current(), false);
+                return true;
+            }
+            default -> {
+                if (opcode == OpCode.PING || opcode == OpCode.AUTH || opcode == OpCode.WHO_AM_I || opcode == OpCode.SASL) return false;
+                if (RequestTranslator.translate(request) instanceof Translation.Write) {
+                    pipeline.local(xid, request, Reply.error(ErrorCode.NOT_READ_ONLY.code()), identities.current(), false);
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    /** Whether this connection's session is bound read-only (its server has no quorum). */
+    boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void readOnly() {
+        readOnly = true;
+        pipeline.readLocally();
     }
 
     private void onAuth(AuthPacket auth) {

@@ -73,14 +73,15 @@ final class FourLetterWords {
         }
         // A server without its quorum (or stopped) serves nothing: it says so, as ZooKeeper does
         // while it is not running. ruok, whose silence means "not ok", stays silent then.
-        boolean serving = server.node().isServing();
+        boolean readOnly = server.node().isReadOnly();
+        boolean serving = server.node().isServing() || readOnly;
         if (!serving && !word.equals("ruok") && !word.equals("envi") && !word.equals("gtmk")) {
             reply.accept(word.equals("isro") ? "null" : word.equals("hash") ? NOT_SERVING.strip() : NOT_SERVING);
             return;
         }
         switch (word) {
             case "ruok" -> reply.accept(serving ? "imok" : "");
-            case "isro" -> reply.accept("rw");
+            case "isro" -> reply.accept(readOnly ? "ro" : "rw");
             case "gtmk" -> reply.accept(Long.toString(traceMask));
             case "srst" -> {
                 server.metrics().reset();

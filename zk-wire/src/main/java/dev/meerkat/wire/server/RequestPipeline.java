@@ -130,6 +130,13 @@ final class RequestPipeline {
         this.throttle = throttle;
     }
 
+    /** Reads go to this server's state as it is, never through the leader (a read-only session). */
+    void readLocally() {
+        readLocally = true;
+    }
+
+    private boolean readLocally;
+
     int queued() {
         return slots.size();
     }
@@ -154,6 +161,11 @@ final class RequestPipeline {
 
     void write(int xid, Request request, WriteOp op, List<AuthId> ids) {
         enqueue(new Slot(xid, request, op instanceof WriteOp.Sync ? Kind.SYNC : Kind.WRITE, op, ids), null);
+    }
+
+    /** A reconfig: ordered as a write, answered with the new configuration. */
+    void reconfig(int xid, Request request, dev.meerkat.core.cluster.ReconfigSpec spec, List<AuthId> ids) {
+        enqueue(new Slot(xid, request, Kind.WRITE, spec, ids), null);
     }
 
     void closeSession(int xid, Request request, List<AuthId> ids) {
@@ -247,15 +259,22 @@ final class RequestPipeline {
                 return true;
             }
             case READ -> {
-                boolean ok = node.query(sessionId, slot.ids, (Query) slot.work, connection.watcher(),
-                        (result, zxid) -> context.runOnContext(v -> readDone(slot, ResultTranslator.read(slot.request, result), zxid)));
+                dev.meerkat.core.node.Completion<dev.meerkat.core.query.QueryResult> done =
+                        (result, zxid) -> context.runOnContext(v -> readDone(slot, ResultTranslator.read(slot.request, result), zxid));
+                boolean ok = readLocally ? node.queryLocal(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done)
+                        : node.query(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done);
                 if (ok) readsInFlight++;
                 return ok;
             }
             default -> {
-                boolean ok = slot.closeAfter
-                        ? node.closeSession(sessionId, (result, zxid) -> writeApplied(slot, result, zxid))
-                        : node.write(sessionId, slot.ids, (WriteOp) slot.work, (result, zxid) -> writeApplied(slot, result, zxid));
+                boolean ok;
+                if (slot.closeAfter) {
+                    ok = node.closeSession(sessionId, (result, zxid) -> writeApplied(slot, result, zxid));
+                } else if (slot.work instanceof dev.meerkat.core.cluster.ReconfigSpec spec) {
+                    ok = node.reconfig(sessionId, slot.ids, spec, (result, zxid) -> writeApplied(slot, result, zxid));
+                } else {
+                    ok = node.write(sessionId, slot.ids, (WriteOp) slot.work, (result, zxid) -> writeApplied(slot, result, zxid));
+                }
                 if (ok) {
                     writesInFlight++;
                     lastWrite = slot;

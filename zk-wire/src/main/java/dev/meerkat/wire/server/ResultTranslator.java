@@ -45,6 +45,7 @@ final class ResultTranslator {
         if (result instanceof OpResult.DataSet d) return Reply.ok(new SetDataResponse(stat(d.stat())));
         if (result instanceof OpResult.AclSet a) return Reply.ok(new SetACLResponse(stat(a.stat())));
         if (result instanceof OpResult.Synced s) return Reply.ok(new SyncResponse(s.path()));
+        if (result instanceof OpResult.Reconfigured r) return Reply.ok(new GetDataResponse(r.config(), stat(r.stat())));
         if (result instanceof OpResult.MultiResults m) {
             List<Request.MultiOp> ops = ((MultiRequest) request).ops();
             List<dev.meerkat.wire.proto.OpResult> out = new ArrayList<>(m.results().size());

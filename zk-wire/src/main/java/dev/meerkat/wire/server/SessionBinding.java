@@ -32,6 +32,9 @@ final class SessionBinding {
         /** The session is bound: serve requests. */
         void established();
 
+        /** The session is bound on a server in read-only mode: reads only. Before {@link #established()}. */
+        void readOnly();
+
         /** ZooKeeper's "expired": a zero timeout was answered; end the connection. */
         void endExpired();
 
@@ -77,8 +80,10 @@ final class SessionBinding {
             return false;
         }
         if (!node.isServing()) {
+            if (request.readOnly() && node.isReadOnly()) return bindReadOnly(request);
             // No quorum here (or not yet): the client tries the next server of its connect string.
-            connection.refuse("this server is not serving: it has no quorum");
+            connection.refuse(node.isReadOnly() ? "this server is read-only (no quorum) and the client does not accept that"
+                    : "this server is not serving: it has no quorum");
             return false;
         }
         long applied = node.lastApplied();
@@ -100,6 +105,48 @@ final class SessionBinding {
         if (!accepted) connection.refuse("server busy or stopping");
         return accepted;
     }
+
+    /**
+     * ZooKeeper's read-only server: a client new to the ensemble gets a session of this server's
+     * own, never written to the log (it sends session id 0 again once it finds a read-write
+     * server); a client with a session re-attaches to it as this server's state knows it.
+     */
+    private boolean bindReadOnly(ConnectRequest request) {
+        long applied = node.lastApplied();
+        if (request.lastZxidSeen() > applied) {
+            connection.refuse("client has seen zxid 0x" + Long.toHexString(request.lastZxidSeen()) + ", our last is 0x" + Long.toHexString(applied));
+            return false;
+        }
+        int timeout = config.negotiateTimeout(request.timeOut());
+        if (request.sessionId() == 0) {
+            byte[] pw = new byte[16];
+            RANDOM.nextBytes(pw);
+            connection.readOnly();
+            establish(localSessionId(), timeout, pw, true);
+            return true;
+        }
+        byte[] pw = request.passwd() == null ? new byte[0] : request.passwd();
+        boolean offered = node.peekSession(request.sessionId(), pw, (session, zxid) -> context.runOnContext(v -> {
+            if (connection.isClosed()) return;
+            if (session == null) {
+                connection.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], true));
+                connection.endExpired();
+                return;
+            }
+            connection.readOnly();
+            establish(session.id(), timeout, session.password(), true);
+        }));
+        if (!offered) connection.refuse("server busy or stopping");
+        return offered;
+    }
+
+    /** As ZooKeeper numbers a server's own sessions: its id in the top byte, then the clock and a counter. */
+    private long localSessionId() {
+        long id = (node.serverId() << 56) | ((System.currentTimeMillis() << 24) >>> 8) | (LOCAL_COUNTER.incrementAndGet() & 0xffffff);
+        return id == 0 ? 1 : id;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong LOCAL_COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     private void onSessionCreated(OpResult result) {
         if (result instanceof OpResult.SessionOpened opened) {
@@ -136,10 +183,14 @@ final class SessionBinding {
     }
 
     private void establish(long id, int timeout, byte[] pw) {
+        establish(id, timeout, pw, false);
+    }
+
+    private void establish(long id, int timeout, byte[] pw, boolean readOnly) {
         sessionId = id;
         timeoutMs = timeout;
         password = pw;
-        connection.sendConnectResponse(new ConnectResponse(0, timeoutMs, sessionId, password, false));
+        connection.sendConnectResponse(new ConnectResponse(0, timeoutMs, sessionId, password, readOnly));
         connection.established();
     }
 }

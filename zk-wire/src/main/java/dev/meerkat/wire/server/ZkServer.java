@@ -84,7 +84,14 @@ public final class ZkServer {
         node.addListener(new dev.meerkat.core.node.ServingListener() {
             @Override
             public void servingChanged(boolean serving) {
-                if (!serving) server.closeAll("this server lost the quorum");
+                if (!serving) {
+                    server.closeAll("this server lost the quorum");
+                } else {
+                    // Read-only sessions end when the quorum is back: their clients reconnect read-write.
+                    for (ClientConnection c : server.connections.keySet()) {
+                        if (c.isReadOnly()) c.runOnContext(() -> c.close("this server rejoined its quorum; read-only mode ends"));
+                    }
+                }
             }
 
             @Override

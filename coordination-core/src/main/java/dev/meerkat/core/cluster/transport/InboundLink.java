@@ -88,7 +88,9 @@ final class InboundLink {
                     + ": server " + hello.fromId() + " has a wrong address for server." + hello.toId());
             return;
         }
-        if (hello.fromId() == cluster.myId() || cluster.server(hello.fromId()) == null) {
+        // With reconfig on, servers join and leave: one not (yet) in our list is expected.
+        boolean dynamic = cluster.reconfigEnabled();
+        if (hello.fromId() == cluster.myId() || hello.fromId() <= 0 || (!dynamic && cluster.server(hello.fromId()) == null)) {
             refuse(Hello.Refusal.UNKNOWN_SERVER, "server " + hello.fromId() + " is not in this server's ensemble " + cluster.quorumShape());
             return;
         }
@@ -98,7 +100,7 @@ final class InboundLink {
             refuse(Hello.Refusal.UNKNOWN_SERVER, impostor);
             return;
         }
-        if (hello.fingerprint() != cluster.quorumFingerprint() || !hello.quorumShape().equals(cluster.quorumShape())) {
+        if (!dynamic && (hello.fingerprint() != cluster.quorumFingerprint() || !hello.quorumShape().equals(cluster.quorumShape()))) {
             String detail = "server " + hello.fromId() + " is configured with the ensemble [" + hello.quorumShape()
                     + "] but server " + cluster.myId() + " with [" + cluster.quorumShape() + "]";
             LOG.error("refusing the link from server {}: {}", hello.fromId(), detail);

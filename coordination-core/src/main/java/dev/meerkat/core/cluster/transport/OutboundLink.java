@@ -68,6 +68,10 @@ final class OutboundLink {
         });
     }
 
+    ServerSpec peer() {
+        return peer;
+    }
+
     boolean isReady() {
         return ready;
     }

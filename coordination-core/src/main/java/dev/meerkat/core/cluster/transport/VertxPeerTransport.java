@@ -1,6 +1,7 @@
 package dev.meerkat.core.cluster.transport;
 
 import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.DynamicConfig;
 import dev.meerkat.core.cluster.PeerCodec;
 import dev.meerkat.core.cluster.PeerListener;
 import dev.meerkat.core.cluster.PeerMessage;
@@ -37,6 +38,7 @@ public final class VertxPeerTransport implements PeerTransport {
     private final Map<Long, InboundLink> inbound = new ConcurrentHashMap<>();
     private NetServer server;
     private volatile int port = -1;
+    private boolean closed;
 
     private VertxPeerTransport(Vertx vertx, ClusterConfig cluster, PeerListener listener, TransportConfig config) {
         this.vertx = vertx;
@@ -76,7 +78,7 @@ public final class VertxPeerTransport implements PeerTransport {
         }
         t.server = vertx.createNetServer(serverOptions);
         t.server.connectHandler(socket -> new InboundLink(vertx, socket, cluster, listener, t, config));
-        return t.server.listen(self.peerPort(), host).map(s -> {
+        return t.server.listen(cluster.bindPeerPort(), host).map(s -> {
             t.port = s.actualPort();
             LOG.info("server {} listens for peers on {}:{}", cluster.myId(), host, t.port);
             for (ServerSpec peer : cluster.peers()) {
@@ -92,6 +94,44 @@ public final class VertxPeerTransport implements PeerTransport {
     public boolean send(long to, PeerMessage message) {
         OutboundLink link = outbound.get(to);
         return link != null && link.send(Frames.MESSAGE, PeerCodec.encode(message));
+    }
+
+    /**
+     * Follows a new configuration: links to servers that joined, none to servers that left, and a
+     * new link where a server's address changed.
+     */
+    @Override
+    public synchronized void updatePeers(DynamicConfig config) {
+        if (closed) return;
+        for (Map.Entry<Long, OutboundLink> e : Map.copyOf(outbound).entrySet()) {
+            ServerSpec wanted = config.servers().get(e.getKey());
+            if (wanted == null || !sameAddress(wanted, e.getValue().peer())) {
+                LOG.info("server {}: no longer linking to server {} at {}:{}", cluster.myId(), e.getKey(),
+                        e.getValue().peer().host(), e.getValue().peer().peerPort());
+                e.getValue().close();
+                outbound.remove(e.getKey());
+            }
+        }
+        for (ServerSpec peer : config.servers().values()) {
+            if (peer.id() == cluster.myId() || outbound.containsKey(peer.id())) continue;
+            LOG.info("server {}: linking to server {} at {}:{}", cluster.myId(), peer.id(), peer.host(), peer.peerPort());
+            OutboundLink link = new OutboundLink(vertx, client, cluster, peer, listener, config());
+            outbound.put(peer.id(), link);
+            link.start();
+        }
+    }
+
+    private static boolean sameAddress(ServerSpec a, ServerSpec b) {
+        return a.host().equals(b.host()) && a.peerPort() == b.peerPort();
+    }
+
+    private TransportConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean hasInbound(long peer) {
+        return inbound.containsKey(peer);
     }
 
     /** Whether the link to {@code peer} is up. */
@@ -116,7 +156,8 @@ public final class VertxPeerTransport implements PeerTransport {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         outbound.values().forEach(OutboundLink::close);
         inbound.values().forEach(l -> l.close("server stopping"));
         if (server != null) server.close();

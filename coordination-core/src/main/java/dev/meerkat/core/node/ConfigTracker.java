@@ -1,0 +1,105 @@
+package dev.meerkat.core.node;
+
+import dev.meerkat.core.cluster.ClusterConfig;
+import dev.meerkat.core.cluster.DynamicConfig;
+import dev.meerkat.core.cluster.ServerSpec;
+import dev.meerkat.core.raft.Membership;
+import dev.meerkat.core.state.StateMachine;
+import dev.meerkat.core.tree.DataTree;
+import dev.meerkat.core.tree.Znode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The ensemble's configuration as this server has applied it: the servers, their addresses and
+ * roles, and the version clients see in {@code /zookeeper/config}. Written by the tree thread
+ * (an applied CONFIG entry, a loaded snapshot), read by any thread; the peer links, the status and
+ * the dynamic configuration file follow it through listeners.
+ *
+ * <p>Until a configuration has come through the log (always, when reconfig is off), it is the one
+ * read from zoo.cfg, with version 0.
+ */
+public final class ConfigTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigTracker.class);
+
+    private final ClusterConfig cluster;
+    private final DynamicConfig fromFile;
+    private final List<Consumer<DynamicConfig>> listeners = new CopyOnWriteArrayList<>();
+    private volatile DynamicConfig current;
+
+    ConfigTracker(ClusterConfig cluster) {
+        this.cluster = cluster;
+        this.fromFile = DynamicConfig.of(cluster.servers().values(), 0);
+        this.current = fromFile;
+    }
+
+    public DynamicConfig current() {
+        return current;
+    }
+
+    /** The configuration zoo.cfg gave this server. */
+    public DynamicConfig fromFile() {
+        return fromFile;
+    }
+
+    public Membership membership() {
+        return current.membership();
+    }
+
+    /** Called on every change, on the tree thread: must not block. */
+    public void addListener(Consumer<DynamicConfig> listener) {
+        listeners.add(listener);
+    }
+
+    /** Tree thread: a CONFIG entry was applied. */
+    void applied(DynamicConfig config) {
+        DynamicConfig before = current;
+        current = config;
+        if (before.servers().containsKey(cluster.myId()) && !config.servers().containsKey(cluster.myId())) {
+            LOG.warn("server {} is no longer part of the ensemble (configuration version {}): it stops taking part and serving",
+                    cluster.myId(), Long.toHexString(config.version()));
+        }
+        LOG.info("ensemble configuration version {}: {}", Long.toHexString(config.version()), config.serverLines().strip().replace('\n', ' '));
+        notifyListeners(config);
+    }
+
+    /**
+     * Tree thread (or before it starts): the state was replaced (loaded at start or received from
+     * the leader). Its {@code /zookeeper/config} is the truth when a CONFIG entry wrote it; otherwise
+     * the file's configuration is written there, as ZooKeeper does for a static ensemble.
+     */
+    void stateLoaded(StateMachine state) {
+        if (cluster.isStandalone()) return;
+        Znode node = state.tree().get(DataTree.CONFIG_PATH);
+        DynamicConfig config = fromFile;
+        if (node != null && node.stat().mzxid() > 0) {
+            config = DynamicConfig.parse(new String(node.data(), StandardCharsets.UTF_8)).withVersion(node.stat().mzxid());
+        } else {
+            state.tree().setConfig(fromFile.bytes(), 0, System.currentTimeMillis());
+        }
+        boolean changed = !config.equals(current);
+        current = config;
+        if (changed) notifyListeners(config);
+    }
+
+    private void notifyListeners(DynamicConfig config) {
+        for (Consumer<DynamicConfig> l : listeners) {
+            try {
+                l.accept(config);
+            } catch (RuntimeException e) {
+                LOG.error("configuration listener {} failed", l, e);
+            }
+        }
+    }
+
+    /** The server's own line in the current configuration, or the file's. */
+    ServerSpec self() {
+        ServerSpec s = current.servers().get(cluster.myId());
+        return s != null ? s : cluster.self();
+    }
+}
