@@ -63,7 +63,9 @@ class FailStopTest {
         Meerkat meerkat;
         System.setProperty("meerkat.fault.logSyncFailsAfter", "40");
         try {
-            meerkat = Meerkat.start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(data));
+            // ruok must be whitelisted: by default only srvr runs, as on ZooKeeper.
+            meerkat = Meerkat.start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(data)
+                    .withFourLetterWords(java.util.Set.of("ruok")));
         } finally {
             System.clearProperty("meerkat.fault.logSyncFailsAfter");
         }
