@@ -117,7 +117,9 @@ final class InboundLink {
      * With sslQuorum the TLS handshake has proven the peer holds a trusted certificate; with
      * hostname verification (as ZooKeeper's quorum does) that certificate must also name the
      * address this server's configuration gives for the server it claims to be, so one trusted
-     * server cannot pose as another. Null when all is well.
+     * server cannot pose as another. A server not (yet) in the configuration (one joining by
+     * reconfig) has no configured address: its certificate must name the address it connects from.
+     * Null when all is well.
      */
     private String certificateProblem(long claimed) {
         if (tls == null) return null;
@@ -130,7 +132,9 @@ final class InboundLink {
         }
         if (cert == null) return "no certificate";
         if (!tls.hostnameVerification()) return null;
-        String host = cluster.server(claimed).host();
+        dev.meerkat.core.cluster.ServerSpec configured = transport.server(claimed);
+        String host = configured != null ? configured.host()
+                : socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
         // Only a literal address is parsed here (no name lookup on an event loop); a name is matched as a name.
         if (host.matches("[0-9.]+") || host.indexOf(':') >= 0) {
             try {
@@ -142,7 +146,8 @@ final class InboundLink {
         }
         if (dev.meerkat.core.tls.CertificateNames.matchesHost(cert, host)) return null;
         return "its certificate " + cert.getSubjectX500Principal().getName() + " does not name " + host
-                + ", the address of server." + claimed + " (ssl.quorum.hostnameVerification)";
+                + (configured != null ? ", the address of server." + claimed : ", the address server " + claimed + " connects from")
+                + " (ssl.quorum.hostnameVerification)";
     }
 
     private void refuse(Hello.Refusal reason, String detail) {

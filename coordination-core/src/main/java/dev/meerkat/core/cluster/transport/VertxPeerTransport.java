@@ -37,6 +37,8 @@ public final class VertxPeerTransport implements PeerTransport {
     private final Map<Long, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Map<Long, InboundLink> inbound = new ConcurrentHashMap<>();
     private NetServer server;
+    /** The servers of the configuration the links follow (null: the one this server started with). */
+    private volatile Map<Long, ServerSpec> servers;
     private volatile int port = -1;
     private boolean closed;
 
@@ -103,6 +105,7 @@ public final class VertxPeerTransport implements PeerTransport {
     @Override
     public synchronized void updatePeers(DynamicConfig config) {
         if (closed) return;
+        servers = Map.copyOf(config.servers());
         for (Map.Entry<Long, OutboundLink> e : Map.copyOf(outbound).entrySet()) {
             ServerSpec wanted = config.servers().get(e.getKey());
             if (wanted == null || !sameAddress(wanted, e.getValue().peer())) {
@@ -119,6 +122,12 @@ public final class VertxPeerTransport implements PeerTransport {
             outbound.put(peer.id(), link);
             link.start();
         }
+    }
+
+    /** Server {@code id} as the configuration the links follow has it; null when it is not in it. */
+    ServerSpec server(long id) {
+        Map<Long, ServerSpec> now = servers;
+        return now != null ? now.get(id) : cluster.server(id);
     }
 
     private static boolean sameAddress(ServerSpec a, ServerSpec b) {
