@@ -45,6 +45,10 @@ class AuditLogTest {
                         Op.setData("/m1", "z".getBytes(), -1)));
                 zk.getData("/audited", false, null); // reads are not audited
             }
+            try (org.apache.zookeeper.admin.ZooKeeperAdmin admin = new org.apache.zookeeper.admin.ZooKeeperAdmin(m.connectString(), 30_000, e -> { })) {
+                // A standalone server refuses reconfig (RECONFIG_DISABLED); the refusal is audited as ZooKeeper audits it.
+                assertThatThrownBy(() -> admin.reconfigure(null, "2", null, -1, null)).isInstanceOf(KeeperException.class);
+            }
             String prefix = "session=" + session + "\tuser=127.0.0.1,alice\tip=127.0.0.1\t";
             await().atMost(Duration.ofSeconds(10)).until(() -> audit.messages().stream().anyMatch(l -> l.contains("ephemeralZNode")));
             assertThat(audit.messages()).contains(
@@ -56,6 +60,7 @@ class AuditLogTest {
                     prefix + "operation=setAcl\tznode=/audited\tacl=world:anyone:cdrwa\tresult=success",
                     prefix + "operation=create\tznode=/m1\tznode_type=persistent\tresult=success",
                     prefix + "operation=setData\tznode=/m1\tresult=success");
+            assertThat(audit.messages()).anyMatch(l -> l.endsWith("\tip=127.0.0.1\toperation=reconfig\tresult=failure"));
             assertThat(audit.messages()).anyMatch(l -> l.startsWith("session=" + session) && l.contains("operation=ephemeralZNodeDeletionOnSessionCloseOrExpire\tznode=/audited/e\tresult=success"));
             assertThat(audit.messages()).noneMatch(l -> l.contains("getData"));
             assertThat(audit.events).filteredOn(e -> e.getFormattedMessage().contains("result=failure"))

@@ -12,6 +12,7 @@ import dev.meerkat.wire.proto.DeleteContainerRequest;
 import dev.meerkat.wire.proto.DeleteRequest;
 import dev.meerkat.wire.proto.MultiRequest;
 import dev.meerkat.wire.proto.MultiResponse;
+import dev.meerkat.wire.proto.ReconfigRequest;
 import dev.meerkat.wire.proto.Request;
 import dev.meerkat.wire.proto.SetACLRequest;
 import dev.meerkat.wire.proto.SetDataRequest;
@@ -55,6 +56,9 @@ final class AuditLog {
             line(session, user, ip, "setAcl", s.path(), null, acl(s.acl()), ok);
         } else if (request instanceof MultiRequest m) {
             multi(session, user, ip, m, reply);
+        } else if (request instanceof ReconfigRequest) {
+            // As ZooKeeper: the znode is the one the change was written to; a refused reconfig has none.
+            line(session, user, ip, "reconfig", ok ? "/zookeeper/config" : null, null, null, ok);
         }
     }
 
