@@ -375,13 +375,14 @@ final class LogDriver implements Runnable {
                 intake.clear();
             } else {
                 refuseRemote();
-                if (leadershipGone != null) leadershipGone.complete(null);
             }
             lastTerm = term;
             lastLeader = leader;
             reconfigurator.leadershipChanged(leader, term);
             if (leader != 0) transfers.leaderIs(leader, nowNanos);
             publishStatus();
+            // Only now, so that whoever waited for the hand-over reads the new mode in status().
+            if (!raft.isLeader() && leadershipGone != null) leadershipGone.complete(null);
         }
         // The applied configuration, not the newest in the log: a server being removed still answers
         // the requests it holds until its removal is committed and applied here.
