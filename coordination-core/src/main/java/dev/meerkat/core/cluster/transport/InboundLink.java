@@ -105,7 +105,9 @@ final class InboundLink {
                     + "] but server " + cluster.myId() + " with [" + cluster.quorumShape() + "]";
             LOG.error("refusing the link from server {}: {}", hello.fromId(), detail);
             listener.onConfigMismatch(hello.fromId(), hello.quorumShape());
-            refuse(Hello.Refusal.CONFIG_MISMATCH, detail);
+            // The refusal carries this server's list: the refused server reports it as the other side's
+            // (PeerListener.onConfigMismatch), whichever of the two links is refused first.
+            refuse(Hello.Refusal.CONFIG_MISMATCH, cluster.quorumShape());
             return;
         }
         peerId = hello.fromId();
