@@ -49,9 +49,14 @@ class ReconfigSmokeTest {
             System.out.println("MODE4 " + e.mode(4));
             try { z.reconfigure(null, "3", null, 5, new Stat()); } catch (KeeperException ex) { System.out.println("STALE " + ex.code()); }
             int leader = e.leader();
-            byte[] r2 = z.reconfigure(null, Integer.toString(leader), null, -1, new Stat());
-            System.out.println("CONFIG3 " + new String(r2) + " leader was " + leader + " now " + e.leader());
-            z.create("/b", "y".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            // Through a server that stays: the removed leader closes its clients' connections, and a
+            // request in flight on one of them ends in ConnectionLoss.
+            int stays = leader == 4 ? 1 : 4;
+            try (ZooKeeperAdmin other = admin(e.connectString(stays))) {
+                byte[] r2 = other.reconfigure(null, Integer.toString(leader), null, -1, new Stat());
+                System.out.println("CONFIG3 " + new String(r2) + " leader was " + leader + " now " + e.leader());
+                other.create("/b", "y".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
             System.out.println("SERVER " + leader + " mode " + e.mode(leader));
             z.close();
         }
