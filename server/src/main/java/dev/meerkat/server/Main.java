@@ -73,6 +73,7 @@ public final class Main implements Callable<Integer> {
                 config.inMemory() ? "memory" : config.dataDir().toAbsolutePath(), meerkat.node().cluster());
         // Printed on stdout so scripts and tests can read the bound port back.
         System.out.println("MEERKAT_READY port=" + meerkat.port() + (meerkat.peerPort() > 0 ? " peerPort=" + meerkat.peerPort() : "")
+                + (meerkat.securePort() > 0 ? " securePort=" + meerkat.securePort() : "")
                 + (meerkat.adminPort() > 0 ? " adminPort=" + meerkat.adminPort() : ""));
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -18,6 +18,10 @@ import dev.meerkat.registry.RegistryOptions;
 import dev.meerkat.server.config.ConfigException;
 import dev.meerkat.server.config.EnsembleSettings;
 import dev.meerkat.server.config.KafkaViewConfig;
+import dev.meerkat.server.config.SecurityConfig;
+import dev.meerkat.wire.security.KerberosNames;
+import dev.meerkat.wire.security.SaslAuthenticator;
+import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.reconfig.DynamicConfigFiles;
 import dev.meerkat.server.http.AdminHttpServer;
@@ -142,8 +146,10 @@ public final class Meerkat implements AutoCloseable {
                 .withReapIntervalMs(config.containerCheckIntervalMs())
                 .withSnapshots(config.snapCount(), config.snapRetainCount())
                 .withRaftTiming(ensemble.raftTickMs(), ensemble.electionTicks())
-                .withLinearizableReads(ensemble.linearizableReads());
-        MeteredLogStore metered = new MeteredLogStore(log, ops.metrics(), config.operations().fsyncWarningThresholdMs());
+                .withLinearizableReads(ensemble.linearizableReads())
+                .withMaxWatchesPerSession(config.security().maxWatchesPerSession())
+                .withEnforceQuota(config.security().enforceQuota());
+        MeteredLogStore metered = new MeteredLogStore(FaultInjection.wrap(log), ops.metrics(), config.operations().fsyncWarningThresholdMs());
         Vertx vertx;
         try {
             vertx = vertxStarting.join();
@@ -152,6 +158,26 @@ public final class Meerkat implements AutoCloseable {
             if (dir != null) dir.close();
             throw new IllegalStateException("could not start Vert.x: " + e.getCause(), e.getCause());
         }
+        WireConfig wire;
+        try {
+            wire = WireConfig.defaults(config.tickTime())
+                    .withHost(config.clientAddressFor(cluster))
+                    .withPort(config.clientPortFor(cluster))
+                    .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
+                    .withMaxClientCnxns(config.maxClientCnxns())
+                    .withMaxBuffer(config.juteMaxBuffer())
+                    .withFourLetterWords(config.fourLetterWords())
+                    .withSuperDigest(config.superDigest())
+                    .withLimits(config.security().limits())
+                    .withSecurity(wireSecurity(config.security()));
+        } catch (RuntimeException e) {
+            // A bad security setting (the SASL login, say) stops the server before anything listens.
+            metered.close();
+            vertx.close();
+            if (dir != null) dir.close();
+            throw e;
+        }
+        if (config.security().securePortOnly()) wire = wire.withPort(-1);
         Node node = new Node(nodeConfig, cluster, metered, snapshots).listener(ops.metrics());
         if (cluster.reconfigEnabled() && config.operations().configFile() != null) {
             node.configuration().addPublishedListener(new DynamicConfigFiles(config.operations().configFile())::changed);
@@ -162,7 +188,8 @@ public final class Meerkat implements AutoCloseable {
             if (!cluster.isStandalone()) {
                 listening = "peers on " + cluster.self().host() + ":" + cluster.self().peerPort();
                 peers = await(VertxPeerTransport.start(vertx, cluster, node.peerListener(),
-                        TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps())));
+                        TransportConfig.defaults().withListenOnAllAddresses(ensemble.listenOnAllIps())
+                                .withTls(config.security().sslQuorum() ? config.security().quorumTls() : null)));
             }
             node.start(peers);
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
@@ -177,14 +204,6 @@ public final class Meerkat implements AutoCloseable {
         }
         QuorumView quorum = new NodeQuorumView(node);
         ops.attachNode(node, quorum, dir == null ? null : dir.snapshotDirectory(), dir == null ? null : dir.logDirectory(), metered);
-        WireConfig wire = WireConfig.defaults(config.tickTime())
-                .withHost(config.clientAddressFor(cluster))
-                .withPort(config.clientPortFor(cluster))
-                .withSessionTimeouts(config.effectiveMinSessionTimeout(), config.effectiveMaxSessionTimeout())
-                .withMaxClientCnxns(config.maxClientCnxns())
-                .withMaxBuffer(config.juteMaxBuffer())
-                .withFourLetterWords(config.fourLetterWords())
-                .withSuperDigest(config.superDigest());
         BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
                 ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
         ZkServer server = null;
@@ -192,6 +211,7 @@ public final class Meerkat implements AutoCloseable {
         try {
             listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
             server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops));
+            WireMeters.bind(server.metrics(), meters);
             ops.attachServer(server, vertx);
             if (config.adminEnabled()) {
                 listening = "the AdminServer on " + config.adminAddress() + ":" + config.adminPort();
@@ -221,6 +241,15 @@ public final class Meerkat implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /** The client port's security, with the SASL login done (blocking: at start-up). */
+    private static WireSecurity wireSecurity(SecurityConfig s) {
+        SaslAuthenticator sasl = SaslAuthenticator.fromJaas(s.saslSection(),
+                new KerberosNames(s.removeHostFromPrincipal(), s.removeRealmFromPrincipal()));
+        String secureHost = s.secureClientPortAddress();
+        return new WireSecurity(secureHost, s.secureClientPort(), s.clientTls(), sasl, s.enforceAuth(), s.enforceSchemes(),
+                s.superUser(), s.x509SuperUser(), s.auditEnabled());
     }
 
     /** The Kafka view of the tree (timeline kept in the data directory when there is one). */
@@ -258,8 +287,27 @@ public final class Meerkat implements AutoCloseable {
         return host + ":" + parts.zkServer().port();
     }
 
+    /** The plain client port, or -1 when the server has only a TLS port. */
     public int port() {
         return parts.zkServer().port();
+    }
+
+    /** The TLS client port (secureClientPort), or -1 when there is none. */
+    public int securePort() {
+        return parts.zkServer().securePort();
+    }
+
+    /** {@code host:securePort} for a TLS client. */
+    public String secureConnectString() {
+        String host = config.security().secureClientPortAddress() != null ? config.security().secureClientPortAddress()
+                : config.clientAddressFor(parts.node().cluster());
+        if (host == null || host.equals("0.0.0.0")) host = "127.0.0.1";
+        return host + ":" + parts.zkServer().securePort();
+    }
+
+    /** The client port's counters (connections, limits that bit, authentication failures). */
+    public dev.meerkat.wire.server.ServerMetrics clientMetrics() {
+        return parts.zkServer().metrics();
     }
 
     /** The bound peer port of an ensemble member, or -1 for a single server. */

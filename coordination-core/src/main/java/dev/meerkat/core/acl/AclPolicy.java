@@ -45,7 +45,9 @@ public final class AclPolicy {
 
     private static boolean matches(String scheme, String presented, String granted) {
         return switch (scheme) {
-            case "digest" -> presented.equals(granted);
+            case "digest", "x509" -> presented.equals(granted);
+            // ZooKeeper's SASL provider: the identity itself, and a SASL identity named "super" matches every sasl entry.
+            case "sasl" -> presented.equals(granted) || presented.equals("super");
             case "ip" -> IpAddressMatcher.matches(granted, presented);
             default -> false;
         };
@@ -66,8 +68,8 @@ public final class AclPolicy {
             } else if (id.scheme().equals("auth")) {
                 boolean any = false;
                 for (AuthId mine : ids) {
-                    // Only schemes whose identity was proven by a password count as "authenticated".
-                    if (mine.scheme().equals("digest")) {
+                    // Only identities something proved count as "authenticated" (not an address, not super).
+                    if (isAuthenticated(mine.scheme())) {
                         resolved.add(new Acl(a.perms(), mine));
                         any = true;
                     }
@@ -82,10 +84,18 @@ public final class AclPolicy {
         return List.copyOf(resolved);
     }
 
+    /** As ZooKeeper's providers' isAuthenticated: a password (digest), a SASL exchange or a certificate. */
+    private static boolean isAuthenticated(String scheme) {
+        return scheme.equals("digest") || scheme.equals("sasl") || scheme.equals("x509");
+    }
+
     private static boolean isValid(AuthId id) {
         return switch (id.scheme()) {
             case "digest" -> id.id().split(":").length == 2;
             case "ip" -> IpAddressMatcher.isValid(id.id());
+            // ZooKeeper's SASL provider takes a valid Kerberos name: name, name@REALM or name/host@REALM.
+            case "sasl" -> id.id().indexOf('@') < 0 ? id.id().matches("[^/@]+(/[^/@]*)?") : id.id().matches("[^/@]*(/[^/@]*)?@[^/@]*");
+            case "x509" -> true;
             default -> false;
         };
     }

@@ -26,10 +26,18 @@ public sealed interface Command {
     record CloseSession(long sessionId, boolean expired) implements Command {
     }
 
-    /** A client's write, with the identities of its connection at the time, for ACL checks at apply. */
-    record ClientWrite(long sessionId, List<AuthId> authIds, WriteOp op) implements Command {
+    /**
+     * A client's write, with the identities of its connection at the time, for ACL checks at apply.
+     * {@code enforceQuota}: the receiving server's zookeeper.enforceQuota, carried in the entry so
+     * that every replica decides the same.
+     */
+    record ClientWrite(long sessionId, List<AuthId> authIds, WriteOp op, boolean enforceQuota) implements Command {
         public ClientWrite {
             authIds = List.copyOf(authIds);
+        }
+
+        public ClientWrite(long sessionId, List<AuthId> authIds, WriteOp op) {
+            this(sessionId, authIds, op, false);
         }
     }
 

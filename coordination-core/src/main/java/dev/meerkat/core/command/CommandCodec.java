@@ -28,6 +28,8 @@ public final class CommandCodec {
     private static final byte REAP_NODE = 4;
     private static final byte TOUCH_SESSIONS = 5;
     private static final byte ATTACH_SESSION = 6;
+    /** A ClientWrite whose server enforces quotas: the same layout as CLIENT_WRITE. */
+    private static final byte CLIENT_WRITE_ENFORCING_QUOTA = 7;
 
     private static final byte OP_CREATE = 1;
     private static final byte OP_DELETE = 2;
@@ -105,7 +107,7 @@ public final class CommandCodec {
                 out.writeLong(s.sessionId());
                 out.writeBoolean(s.expired());
         } else if (c instanceof Command.ClientWrite w) {
-                out.writeByte(CLIENT_WRITE);
+                out.writeByte(w.enforceQuota() ? CLIENT_WRITE_ENFORCING_QUOTA : CLIENT_WRITE);
                 out.writeLong(w.sessionId());
                 out.writeInt(w.authIds().size());
                 for (AuthId id : w.authIds()) writeId(out, id);
@@ -131,12 +133,12 @@ public final class CommandCodec {
         return switch (type) {
             case CREATE_SESSION -> new Command.CreateSession(in.readInt(), readBytes(in));
             case CLOSE_SESSION -> new Command.CloseSession(in.readLong(), in.readBoolean());
-            case CLIENT_WRITE -> {
+            case CLIENT_WRITE, CLIENT_WRITE_ENFORCING_QUOTA -> {
                 long session = in.readLong();
                 int n = in.readInt();
                 List<AuthId> ids = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) ids.add(readId(in));
-                yield new Command.ClientWrite(session, ids, readOp(in));
+                yield new Command.ClientWrite(session, ids, readOp(in), type == CLIENT_WRITE_ENFORCING_QUOTA);
             }
             case REAP_NODE -> new Command.ReapNode(in.readUTF());
             case ATTACH_SESSION -> new Command.AttachSession(in.readLong(), readBytes(in));

@@ -72,7 +72,7 @@ final class ApplyLoop implements Runnable {
     private final List<AppliedListener> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private StateMachine state = new StateMachine();
-    private QueryEngine queries = new QueryEngine(state.tree(), watches);
+    private QueryEngine queries;
     private long lastAppliedTerm;
     private final Map<Long, SessionOwner> owners = new HashMap<>();
     /** Read barriers waiting for this server to apply up to their index. */
@@ -92,6 +92,7 @@ final class ApplyLoop implements Runnable {
         this.sessions = sessions;
         this.snapshots = snapshots;
         this.inbox = new Inbox<>(config.inboxCapacity());
+        this.queries = new QueryEngine(state.tree(), watches, config.maxWatchesPerSession());
     }
 
     void wire(Supplier<ClusterStatus> status, Predicate<Command> proposeInternal, PeerTransport transport, List<ServingListener> listeners) {
@@ -386,7 +387,7 @@ final class ApplyLoop implements Runnable {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.open(), 1 << 16))) {
             SnapshotCodec.Loaded loaded = SnapshotCodec.read(in);
             state = loaded.stateMachine();
-            queries = new QueryEngine(state.tree(), watches);
+            queries = new QueryEngine(state.tree(), watches, config.maxWatchesPerSession());
             lastAppliedTerm = loaded.lastAppliedTerm();
             lastApplied = state.lastApplied();
             snapshots.coveredBy(lastApplied);

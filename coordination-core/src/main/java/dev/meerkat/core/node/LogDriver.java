@@ -194,7 +194,16 @@ final class LogDriver implements Runnable {
             return;
         }
         if (s instanceof Submission.Write w) {
-            unsent.add(new Outgoing(selfId, w.requestId(), CommandCodec.encodeCommand(w.command())));
+            byte[] command;
+            try {
+                command = CommandCodec.encodeCommand(w.command());
+            } catch (RuntimeException e) {
+                // One client's malformed command must not stop the log thread (and with it the node).
+                LOG.error("a write that cannot be encoded for the log is refused: {}", w.command(), e);
+                if (w.requestId() != 0) apply.offerTask(() -> pending.fail(w.requestId(), ErrorCode.MARSHALLING_ERROR, apply.lastApplied()));
+                return;
+            }
+            unsent.add(new Outgoing(selfId, w.requestId(), command));
         } else if (s instanceof Submission.ReadBarrier r) {
             unsentReads.add(r.requestId());
         } else if (s instanceof Submission.Reconfig r) {
@@ -371,13 +380,14 @@ final class LogDriver implements Runnable {
                 intake.clear();
             } else {
                 refuseRemote();
-                if (leadershipGone != null) leadershipGone.complete(null);
             }
             lastTerm = term;
             lastLeader = leader;
             reconfigurator.leadershipChanged(leader, term);
             if (leader != 0) transfers.leaderIs(leader, nowNanos);
             publishStatus();
+            // Only now, so that whoever waited for the hand-over reads the new mode in status().
+            if (!raft.isLeader() && leadershipGone != null) leadershipGone.complete(null);
         }
         // The applied configuration, not the newest in the log: a server being removed still answers
         // the requests it holds until its removal is committed and applied here.

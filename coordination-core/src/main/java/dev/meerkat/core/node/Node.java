@@ -226,15 +226,16 @@ public final class Node implements AutoCloseable {
      * state with this password; nothing goes through the log. Completes with the session, or null.
      */
     public boolean peekSession(long sessionId, byte[] password, Completion<Session> done) {
-        return apply.inbox.offer(() -> {
+        return apply.inbox.offer(() -> Completions.task("a read-only session re-attach", () -> {
             Session s = apply.state().session(sessionId);
             done.complete(s != null && Arrays.equals(s.password(), password) ? s : null, apply.lastApplied());
-        });
+        }));
     }
 
     /** A read answered from this server's state as it is, never waiting for the leader (read-only mode). */
     public boolean queryLocal(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
-        return apply.inbox.offer(() -> done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a local query", () ->
+                done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied())));
     }
 
     public void addListener(ServingListener listener) {
@@ -268,7 +269,7 @@ public final class Node implements AutoCloseable {
      */
     public boolean reconfig(long sessionId, List<AuthId> authIds, dev.meerkat.core.cluster.ReconfigSpec spec, Completion<OpResult> done) {
         if (!running) return false;
-        return apply.inbox.offer(() -> {
+        return apply.inbox.offer(() -> Completions.task("a reconfig", () -> {
             if (cluster.isStandalone() || !cluster.reconfigEnabled()) {
                 done.complete(new OpResult.Error(ErrorCode.RECONFIG_DISABLED), apply.lastApplied());
                 return;
@@ -282,7 +283,7 @@ public final class Node implements AutoCloseable {
             if (!driver.submissions.offer(new LogDriver.Submission.Reconfig(id, spec))) {
                 pending.fail(id, ErrorCode.CONNECTION_LOSS, apply.lastApplied());
             }
-        });
+        }));
     }
 
     /** The ensemble's configuration as this server has applied it (what {@code /zookeeper/config} says). */
@@ -319,7 +320,7 @@ public final class Node implements AutoCloseable {
         }
         if (op instanceof WriteOp.Sync s) return readBarrier((result, zxid) -> done.complete(
                 result instanceof OpResult.Error ? result : new OpResult.Synced(s.path()), zxid));
-        return submit(new Command.ClientWrite(sessionId, authIds, op), done);
+        return submit(new Command.ClientWrite(sessionId, authIds, op, config.enforceQuota()), done);
     }
 
     public boolean query(long sessionId, List<AuthId> authIds, Query query, Watcher watcher, Completion<QueryResult> done) {
@@ -329,7 +330,8 @@ public final class Node implements AutoCloseable {
             return readBarrier((result, zxid) -> done.complete(result instanceof OpResult.Error e
                     ? new QueryResult.Error(e.code()) : apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
         }
-        return apply.inbox.offer(() -> done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a query", () ->
+                done.complete(apply.queries().answer(query, sessionId, authIds, watcher), apply.lastApplied())));
     }
 
     /**
@@ -351,7 +353,7 @@ public final class Node implements AutoCloseable {
      * here, as on a server that lags) goes through the log, which makes this server its owner.
      */
     public boolean reattach(long sessionId, byte[] password, SessionOwner owner, Completion<OpResult> done) {
-        return apply.inbox.offer(() -> {
+        return apply.inbox.offer(() -> Completions.task("a session re-attach", () -> {
             Session s = apply.state().session(sessionId);
             if (s != null && (!Arrays.equals(s.password(), password) || sessions.isExpiring(sessionId))) {
                 done.complete(new OpResult.Error(ErrorCode.SESSION_EXPIRED), apply.lastApplied());
@@ -367,7 +369,7 @@ public final class Node implements AutoCloseable {
                 done.complete(result, zxid);
             });
             if (!queued) done.complete(new OpResult.Error(ErrorCode.CONNECTION_LOSS), apply.lastApplied());
-        });
+        }));
     }
 
     private void attached(Session s, SessionOwner owner) {
@@ -404,7 +406,7 @@ public final class Node implements AutoCloseable {
 
     /** Runs {@code reader} on the tree thread between two entries; false when the inbox is full (try again). */
     public boolean readTree(TreeReader reader) {
-        return apply.inbox.offer(() -> reader.read(apply.state().tree(), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("a tree reader", () -> reader.read(apply.state().tree(), apply.lastApplied())));
     }
 
     /** The numbers as of the tree thread's last round of work; any thread, never waits, never walks the tree. */
@@ -435,7 +437,7 @@ public final class Node implements AutoCloseable {
                 return sessions.lastHeardNanos(sessionId);
             }
         };
-        return apply.inbox.offer(() -> done.complete(inspection.inspect(context), apply.lastApplied()));
+        return apply.inbox.offer(() -> Completions.task("an inspection", () -> done.complete(inspection.inspect(context), apply.lastApplied())));
     }
 
     /** Who hears about recovery, applied batches and snapshots (metrics); set before {@link #start()}. */
@@ -550,12 +552,33 @@ public final class Node implements AutoCloseable {
                 status().mode().equals("leader") ? "could not hand over leadership" : "handed over leadership");
     }
 
+    /**
+     * Fail-stop: a node that cannot go on (its log or tree thread died, its disk failed) stops all
+     * of it at once rather than linger as a zombie: both threads end, its peers see it gone (the
+     * peer links close), and the failure handlers close the client connections (so that clients
+     * fail over) and, in the standalone process, exit non-zero. ruok stops answering imok.
+     */
     private void fail(String where, Throwable t) {
-        if (failure != null) return;
-        failure = t;
+        synchronized (failureHandlers) {
+            if (failure != null) return;
+            failure = t;
+        }
         running = false;
         LOG.error("meerkat {} stopped on an error: {}; the server stops serving", where, t.getMessage(), t);
-        for (Consumer<Throwable> h : failureHandlers) h.accept(t);
+        if (driver != null) driver.stop();
+        apply.stop();
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the peer links after the failure: {}", e.toString());
+        }
+        for (Consumer<Throwable> h : failureHandlers) {
+            try {
+                h.accept(t);
+            } catch (RuntimeException e) {
+                LOG.error("a failure handler failed", e);
+            }
+        }
     }
 
     public Throwable failure() {

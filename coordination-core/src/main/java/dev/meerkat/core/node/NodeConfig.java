@@ -17,13 +17,16 @@ import java.util.function.Consumer;
  *                              declares the quorum lost and closes their connections
  * @param maxForwardedInFlight  writes a follower may have forwarded and not yet seen applied
  * @param linearizableReads     every read waits for a read index from the leader (Meerkat extension)
+ * @param maxWatchesPerSession  watches one connection's session may hold (meerkat.maxWatchesPerSession)
+ * @param enforceQuota          zookeeper.enforceQuota: this server's client writes fail past a hard quota
  */
 public record NodeConfig(int tickMs, int reapIntervalMs, int inboxCapacity, int maxBatch, int snapCount,
                          int snapRetainCount, int raftTickMs, int electionTicks, int leaderlessGraceMs,
-                         int maxForwardedInFlight, boolean linearizableReads) {
+                         int maxForwardedInFlight, boolean linearizableReads, int maxWatchesPerSession,
+                         boolean enforceQuota) {
 
     public static NodeConfig defaults() {
-        return new NodeConfig(2000, 1000, 1 << 16, 1024, 100_000, 3, 50, 20, 1000, 10_000, false);
+        return new NodeConfig(2000, 1000, 1 << 16, 1024, 100_000, 3, 50, 20, 1000, 10_000, false, 1_000_000, false);
     }
 
     /** The election timeout in milliseconds (before randomisation). */
@@ -60,12 +63,22 @@ public record NodeConfig(int tickMs, int reapIntervalMs, int inboxCapacity, int 
         return with(f -> f.linearizableReads = on);
     }
 
+    public NodeConfig withMaxWatchesPerSession(int n) {
+        if (n < 1) throw new IllegalArgumentException("maxWatchesPerSession " + n);
+        return with(f -> f.maxWatchesPerSession = n);
+    }
+
+    public NodeConfig withEnforceQuota(boolean on) {
+        return with(f -> f.enforceQuota = on);
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private NodeConfig with(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
         return new NodeConfig(f.tickMs, f.reapIntervalMs, f.inboxCapacity, f.maxBatch, f.snapCount, f.snapRetainCount,
-                f.raftTickMs, f.electionTicks, f.leaderlessGraceMs, f.maxForwardedInFlight, f.linearizableReads);
+                f.raftTickMs, f.electionTicks, f.leaderlessGraceMs, f.maxForwardedInFlight, f.linearizableReads, f.maxWatchesPerSession,
+                f.enforceQuota);
     }
 
     private static final class Fields {
@@ -80,6 +93,8 @@ public record NodeConfig(int tickMs, int reapIntervalMs, int inboxCapacity, int 
         int leaderlessGraceMs;
         int maxForwardedInFlight;
         boolean linearizableReads;
+        int maxWatchesPerSession;
+        boolean enforceQuota;
 
         Fields(NodeConfig c) {
             tickMs = c.tickMs;
@@ -93,6 +108,8 @@ public record NodeConfig(int tickMs, int reapIntervalMs, int inboxCapacity, int 
             leaderlessGraceMs = c.leaderlessGraceMs;
             maxForwardedInFlight = c.maxForwardedInFlight;
             linearizableReads = c.linearizableReads;
+            maxWatchesPerSession = c.maxWatchesPerSession;
+            enforceQuota = c.enforceQuota;
         }
     }
 }

@@ -77,7 +77,7 @@ final class PendingRequests {
         Pending p = waiting.remove(id);
         if (p == null) return false;
         if (p.sentEpoch != UNSENT) sent.decrementAndGet();
-        p.completion.complete(result, zxid);
+        Completions.run(p.completion, result, zxid);
         return true;
     }
 
@@ -95,7 +95,7 @@ final class PendingRequests {
             if (sentIn != UNSENT && sentIn < epoch) {
                 it.remove();
                 sent.decrementAndGet();
-                e.getValue().completion.complete(new OpResult.Error(code), zxid);
+                Completions.run(e.getValue().completion, new OpResult.Error(code), zxid);
                 failed++;
             }
         }
@@ -108,7 +108,7 @@ final class PendingRequests {
             Map.Entry<Long, Pending> e = it.next();
             it.remove();
             if (e.getValue().sentEpoch != UNSENT) sent.decrementAndGet();
-            e.getValue().completion.complete(new OpResult.Error(code), zxid);
+            Completions.run(e.getValue().completion, new OpResult.Error(code), zxid);
         }
     }
 

@@ -4,7 +4,7 @@ import dev.meerkat.core.state.Session;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +22,13 @@ final class SessionTracker {
     private final Map<Long, Long> lastSeenNanos = new ConcurrentHashMap<>();
     /** Sessions heard from here since the last relay to the leader. */
     private final Set<Long> touchedSinceRelay = ConcurrentHashMap.newKeySet();
-    /** Tree thread only: sessions whose expiry has been proposed and not yet applied. */
-    private final Set<Long> expiring = new HashSet<>();
+    /**
+     * Tree thread only: sessions whose expiry has been proposed and not yet applied, with when it was
+     * proposed. A proposal can be lost after it was queued (a term change, a lost quorum): one not
+     * applied within {@link #RETRY_NANOS} is proposed again, so no session outlives its timeout for good.
+     */
+    private final Map<Long, Long> expiring = new HashMap<>();
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** Any thread: the session's client was heard from on this server. */
     void touch(long sessionId) {
@@ -76,8 +81,12 @@ final class SessionTracker {
             Long seen = lastSeenNanos.get(s.id());
             if (seen == null) {
                 lastSeenNanos.put(s.id(), nowNanos); // never heard of here (restart): a fresh timeout
-            } else if (nowNanos - seen > TimeUnit.MILLISECONDS.toNanos(s.timeoutMs()) && expiring.add(s.id())) {
-                due.add(s);
+            } else if (nowNanos - seen > TimeUnit.MILLISECONDS.toNanos(s.timeoutMs())) {
+                Long proposedAt = expiring.get(s.id());
+                if (proposedAt == null || nowNanos - proposedAt > RETRY_NANOS) {
+                    expiring.put(s.id(), nowNanos);
+                    due.add(s);
+                }
             }
         }
         return due;
@@ -89,7 +98,7 @@ final class SessionTracker {
 
     /** Whether the leader has already decided this session's expiry. */
     boolean isExpiring(long sessionId) {
-        return expiring.contains(sessionId);
+        return expiring.containsKey(sessionId);
     }
 
     /** Tree thread: the session is gone from the state. */

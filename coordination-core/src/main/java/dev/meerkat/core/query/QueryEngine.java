@@ -24,10 +24,25 @@ import java.util.List;
 public final class QueryEngine {
     private final DataTree tree;
     private final WatchManager watches;
+    private final int maxWatchesPerSession;
 
     public QueryEngine(DataTree tree, WatchManager watches) {
+        this(tree, watches, Integer.MAX_VALUE);
+    }
+
+    /** {@code maxWatchesPerSession}: a watch beyond it is refused with THROTTLED_OP (the read with it is not answered). */
+    public QueryEngine(DataTree tree, WatchManager watches, int maxWatchesPerSession) {
         this.tree = tree;
         this.watches = watches;
+        this.maxWatchesPerSession = maxWatchesPerSession;
+    }
+
+    /** Registers a watch unless {@code watcher} already holds as many as it may. */
+    private void watch(WatchKind kind, String path, Watcher watcher) throws KeeperError {
+        if (!watches.contains(kind, path, watcher) && watches.countOf(watcher) >= maxWatchesPerSession) {
+            throw new KeeperError(ErrorCode.THROTTLED_OP, "watch limit");
+        }
+        watches.add(kind, path, watcher);
     }
 
     public QueryResult answer(Query query, long sessionId, List<AuthId> ids, Watcher watcher) {
@@ -41,25 +56,26 @@ public final class QueryEngine {
     private QueryResult evaluate(Query query, long sessionId, List<AuthId> ids, Watcher watcher) throws KeeperError {
         if (query instanceof Query.GetData q) {
             Znode node = readable(q.path(), ids);
-            if (q.watch()) watches.add(WatchKind.DATA, q.path(), watcher);
+            if (q.watch()) watch(WatchKind.DATA, q.path(), watcher);
             return new QueryResult.Data(node.data(), node.stat());
         }
         if (query instanceof Query.Exists q) {
-            noNullChar(q.path());
-            Znode node = tree.get(q.path());
+            notNull(q.path());
+            if (q.path().indexOf('\0') >= 0) throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+            Znode node = tree.get(stored(q.path()));
             if (node != null) AclPolicy.check(node.acl(), Perms.READ, ids);
-            if (q.watch()) watches.add(WatchKind.DATA, q.path(), watcher);
+            if (q.watch()) watch(WatchKind.DATA, q.path(), watcher);
             if (node == null) throw new KeeperError(ErrorCode.NO_NODE);
             return new QueryResult.NodeStat(node.stat());
         }
         if (query instanceof Query.GetChildren q) {
             Znode node = readable(q.path(), ids);
-            if (q.watch()) watches.add(WatchKind.CHILD, q.path(), watcher);
-            return new QueryResult.Children(new ArrayList<>(node.children()), node.stat());
+            if (q.watch()) watch(WatchKind.CHILD, q.path(), watcher);
+            return new QueryResult.Children(node.childrenInZooKeeperOrder(), node.stat());
         }
         if (query instanceof Query.GetAcl q) {
-            noNullChar(q.path());
-            Znode node = tree.get(q.path());
+            notNull(q.path());
+            Znode node = tree.get(stored(q.path()));
             if (node == null) throw new KeeperError(ErrorCode.NO_NODE);
             AclPolicy.check(node.acl(), Perms.READ | Perms.ADMIN, ids);
             List<Acl> acl = AclPolicy.permits(node.acl(), Perms.ADMIN, ids) ? node.acl() : AclPolicy.redacted(node.acl());
@@ -75,7 +91,7 @@ public final class QueryEngine {
         }
         if (query instanceof Query.GetAllChildrenNumber q) {
             readable(q.path(), ids);
-            return new QueryResult.Count(tree.descendantCount(q.path()));
+            return new QueryResult.Count(tree.descendantCount(stored(q.path())));
         }
         if (query instanceof Query.MultiRead q) {
             List<QueryResult> results = new ArrayList<>(q.ops().size());
@@ -88,14 +104,18 @@ public final class QueryEngine {
             return new QueryResult.Multi(results);
         }
         if (query instanceof Query.SetWatches q) {
+            long wanted = (long) q.dataWatches().size() + q.existWatches().size() + q.childWatches().size()
+                    + q.persistentWatches().size() + q.recursiveWatches().size();
+            if (watches.countOf(watcher) + wanted > maxWatchesPerSession) throw new KeeperError(ErrorCode.THROTTLED_OP, "watch limit");
             setWatches(q, watcher);
             return new QueryResult.Done();
         }
         if (query instanceof Query.AddWatch q) {
-            noNullChar(q.path());
+            // ZooKeeper registers a watch on a null path (it can never fire) and answers OK.
+            if (q.path() == null) return new QueryResult.Done();
             // ZooKeeper fails to decode an unknown mode and answers a marshalling error.
             if (q.mode() != 0 && q.mode() != 1) throw new KeeperError(ErrorCode.MARSHALLING_ERROR, "addWatch mode " + q.mode());
-            watches.add(q.mode() == 0 ? WatchKind.PERSISTENT : WatchKind.RECURSIVE, q.path(), watcher);
+            watch(q.mode() == 0 ? WatchKind.PERSISTENT : WatchKind.RECURSIVE, q.path(), watcher);
             return new QueryResult.Done();
         }
         Query.RemoveWatches q = (Query.RemoveWatches) query;
@@ -103,16 +123,26 @@ public final class QueryEngine {
         return new QueryResult.Done();
     }
 
+    /**
+     * The node a read names. ZooKeeper looks paths up as they come, unchecked: a path with a NUL
+     * character is simply not there (NoNode), and "" is the root, which it keeps under both names.
+     * A watch is still set on the path as sent, as on ZooKeeper (so one on "" never fires).
+     */
     private Znode readable(String path, List<AuthId> ids) throws KeeperError {
-        noNullChar(path);
-        Znode node = tree.get(path);
+        notNull(path);
+        Znode node = tree.get(stored(path));
         if (node == null) throw new KeeperError(ErrorCode.NO_NODE);
         AclPolicy.check(node.acl(), Perms.READ, ids);
         return node;
     }
 
-    private static void noNullChar(String path) throws KeeperError {
-        if (path == null || path.indexOf('\0') >= 0) throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+    private static String stored(String path) {
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** ZooKeeper fails on a null path with an exception it answers as a marshalling error. */
+    private static void notNull(String path) throws KeeperError {
+        if (path == null) throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
     }
 
     /** ZooKeeper's replay: events it fires carry zxid -1, as ZooKeeper's do. */

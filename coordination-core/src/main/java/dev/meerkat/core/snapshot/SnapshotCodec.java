@@ -201,6 +201,7 @@ public final class SnapshotCodec {
                     data == null ? 0 : data.length, 0, pzxid));
         }
         if (in.readLong() != END) throw new IOException("snapshot ends early or carries extra data");
+        tree.restored();
         return new Loaded(new StateMachine(tree, sessions, lastApplied), term);
     }
 

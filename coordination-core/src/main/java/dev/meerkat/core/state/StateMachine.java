@@ -40,6 +40,7 @@ public final class StateMachine {
     private static final Set<String> SYSTEM_PATHS = Set.of("/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config");
 
     private final DataTree tree;
+    private final Quotas quotas;
     private final Map<Long, Session> sessions;
     private final DigestLog digestLog = new DigestLog();
     private long lastApplied;
@@ -50,6 +51,7 @@ public final class StateMachine {
 
     public StateMachine(DataTree tree, Map<Long, Session> sessions, long lastApplied) {
         this.tree = tree;
+        this.quotas = new Quotas(tree);
         this.sessions = sessions;
         this.lastApplied = lastApplied;
     }
@@ -138,7 +140,7 @@ public final class StateMachine {
             if (!s.ownedBy(proposal.originServer())) {
                 return new Applied(new OpResult.Error(ErrorCode.SESSION_MOVED), events, 0);
             }
-            return new Applied(applyOp(w.op(), w.sessionId(), w.authIds(), zxid, time, events), events, 0);
+            return new Applied(applyOp(w.op(), w.sessionId(), w.authIds(), w.enforceQuota(), zxid, time, events), events, 0);
         }
         if (command instanceof Command.ReapNode r) {
             if (isReapable(r.path(), time)) deleteNode(r.path(), zxid, events);
@@ -158,16 +160,16 @@ public final class StateMachine {
         return false;
     }
 
-    private OpResult applyOp(WriteOp op, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) {
-        if (op instanceof WriteOp.Multi multi) return applyMulti(multi, sessionId, ids, zxid, time, events);
+    private OpResult applyOp(WriteOp op, long sessionId, List<AuthId> ids, boolean enforceQuota, long zxid, long time, List<WatchEvent> events) {
+        if (op instanceof WriteOp.Multi multi) return applyMulti(multi, sessionId, ids, enforceQuota, zxid, time, events);
         try {
-            return execute(op, sessionId, ids, zxid, time, events);
+            return execute(op, sessionId, ids, enforceQuota, zxid, time, events);
         } catch (KeeperError e) {
             return new OpResult.Error(e.code());
         }
     }
 
-    private OpResult applyMulti(WriteOp.Multi multi, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) {
+    private OpResult applyMulti(WriteOp.Multi multi, long sessionId, List<AuthId> ids, boolean enforceQuota, long zxid, long time, List<WatchEvent> events) {
         List<OpResult> results = new ArrayList<>(multi.ops().size());
         List<WatchEvent> multiEvents = new ArrayList<>();
         tree.openJournal();
@@ -177,7 +179,7 @@ public final class StateMachine {
                 if (op instanceof WriteOp.Multi || op instanceof WriteOp.Sync) {
                     throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "op not allowed in multi");
                 }
-                results.add(execute(op, sessionId, ids, zxid, time, multiEvents));
+                results.add(execute(op, sessionId, ids, enforceQuota, zxid, time, multiEvents));
             } catch (KeeperError e) {
                 tree.rollbackJournal();
                 List<OpResult> failed = new ArrayList<>(multi.ops().size());
@@ -193,15 +195,19 @@ public final class StateMachine {
         return new OpResult.MultiResults(results, false);
     }
 
-    private OpResult execute(WriteOp op, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) throws KeeperError {
-        if (op instanceof WriteOp.Create c) return create(c, sessionId, ids, zxid, time, events);
+    private OpResult execute(WriteOp op, long sessionId, List<AuthId> ids, boolean enforceQuota, long zxid, long time,
+                             List<WatchEvent> events) throws KeeperError {
+        if (op instanceof WriteOp.Create c) return create(c, sessionId, ids, enforceQuota, zxid, time, events);
         if (op instanceof WriteOp.Delete d) return d.containerOnly() ? deleteContainer(d, zxid, events) : delete(d, ids, zxid, events);
         if (op instanceof WriteOp.SetData s) {
             PathRules.validate(s.path());
             Znode node = existing(s.path());
             AclPolicy.check(node.acl(), Perms.WRITE, ids);
             checkVersion(node.version(), s.version());
+            long bytesDiff = length(s.data()) - length(node.data());
+            if (enforceQuota) quotas.check(s.path(), bytesDiff, 0);
             tree.setData(s.path(), node, s.data(), zxid, time);
+            quotas.dataChanged(s.path(), bytesDiff);
             events.add(new WatchEvent(EventType.NODE_DATA_CHANGED, s.path(), zxid));
             return new OpResult.DataSet(node.stat());
         }
@@ -225,7 +231,8 @@ public final class StateMachine {
         throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "nested multi");
     }
 
-    private OpResult create(WriteOp.Create c, long sessionId, List<AuthId> ids, long zxid, long time, List<WatchEvent> events) throws KeeperError {
+    private OpResult create(WriteOp.Create c, long sessionId, List<AuthId> ids, boolean enforceQuota, long zxid, long time,
+                            List<WatchEvent> events) throws KeeperError {
         CreateMode mode = c.mode();
         if (mode.isTtl()) {
             if (c.ttl() <= 0 || c.ttl() > ZnodeType.MAX_TTL) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "bad ttl " + c.ttl());
@@ -251,7 +258,9 @@ public final class StateMachine {
                 : mode.isContainer() ? ZnodeType.CONTAINER_OWNER
                 : mode.isTtl() ? ZnodeType.ttlOwner(c.ttl())
                 : 0;
+        if (enforceQuota) quotas.check(path, length(c.data()), 1);
         Znode node = tree.create(path, c.data(), acl, owner, zxid, time);
+        quotas.created(path, length(c.data()));
         events.add(new WatchEvent(EventType.NODE_CREATED, path, zxid));
         events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, parentPath, zxid));
         return new OpResult.Created(path, node.stat());
@@ -284,7 +293,9 @@ public final class StateMachine {
     }
 
     private void deleteNode(String path, long zxid, List<WatchEvent> events) {
+        long bytes = length(tree.get(path).data());
         tree.delete(path, zxid);
+        quotas.deleted(path, bytes);
         events.add(new WatchEvent(EventType.NODE_DELETED, path, zxid));
         events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path), zxid));
     }
@@ -293,6 +304,10 @@ public final class StateMachine {
         Znode node = tree.get(path);
         if (node == null) throw new KeeperError(ErrorCode.NO_NODE, path);
         return node;
+    }
+
+    private static long length(byte[] data) {
+        return data == null ? 0 : data.length;
     }
 
     private static void checkVersion(int current, int expected) throws KeeperError {

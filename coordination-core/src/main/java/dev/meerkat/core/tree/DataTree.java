@@ -206,6 +206,23 @@ public final class DataTree {
     }
 
     /**
+     * Replaces a node's data without a version change, as ZooKeeper updates a quota's
+     * {@code zookeeper_stats} node; no watch fires for it. The path keeps the tree's counters (data
+     * size, digest) right, as every other mutation does.
+     */
+    public void replaceDataQuietly(String path, Znode node, byte[] data) {
+        byte[] oldData = node.data;
+        counters.remove(path, node);
+        node.data = data;
+        counters.add(path, node);
+        onUndo(() -> {
+            counters.remove(path, node);
+            node.data = oldData;
+            counters.add(path, node);
+        });
+    }
+
+    /**
      * The ensemble's configuration in {@code /zookeeper/config}. As in ZooKeeper it is not a
      * versioned write: the version stays -1 and mzxid is the configuration's own zxid (0 for the one
      * read from zoo.cfg). Never part of a multi, so nothing to undo.
@@ -247,6 +264,20 @@ public final class DataTree {
         put(path, node);
         index(path, stat.ephemeralOwner(), true);
         counters.add(path, node);
+    }
+
+    /**
+     * After every node of a snapshot is restored: each node's children go back to the order they
+     * were created in (by czxid), which is the order they were added in before the snapshot, so
+     * getChildren answers in the same order across a restart.
+     */
+    public void restored() {
+        nodes.forEach((path, node) -> {
+            if (node.childCount() < 2) return;
+            List<String> names = new java.util.ArrayList<>(node.children());
+            names.sort(java.util.Comparator.comparingLong((String name) -> nodes.get(PathRules.child(path, name)).czxid));
+            node.reorderChildren(names);
+        });
     }
 
     private void index(String path, long owner, boolean add) {

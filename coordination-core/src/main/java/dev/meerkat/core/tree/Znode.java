@@ -4,7 +4,7 @@ import dev.meerkat.core.api.Acl;
 import dev.meerkat.core.api.Stat;
 
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +24,12 @@ public final class Znode {
     int aversion;
     final long ephemeralOwner;
     long pzxid;
-    private Set<String> children;
+    /** In the order the names were added: what {@link ChildOrder} needs to list them as ZooKeeper does. */
+    private LinkedHashSet<String> children;
+    /** The size ZooKeeper's hash table of these children would have now (it never shrinks). */
+    private int childCapacity;
+    /** The children in ZooKeeper's order, shared by every reader until they change. */
+    private List<String> ordered;
     /** This node's term in the tree digest, kept by {@link TreeCounters}. */
     long digest;
 
@@ -98,13 +103,38 @@ public final class Znode {
         return children == null ? 0 : children.size();
     }
 
+    /**
+     * The children in the order ZooKeeper's getChildren gives them (see {@link ChildOrder}). The
+     * list is immutable and shared until the children change, so many readers of a large list hold
+     * one copy between them.
+     */
+    public List<String> childrenInZooKeeperOrder() {
+        if (children == null) return List.of();
+        List<String> o = ordered;
+        if (o == null) {
+            o = Collections.unmodifiableList(ChildOrder.order(children, childCapacity));
+            ordered = o;
+        }
+        return o;
+    }
+
     void addChild(String name) {
-        if (children == null) children = new HashSet<>(4);
-        children.add(name);
+        if (children == null) children = new LinkedHashSet<>(4);
+        if (children.add(name)) {
+            childCapacity = ChildOrder.capacityFor(childCapacity, children.size());
+            ordered = null;
+        }
+    }
+
+    /** Puts the children in a new added-order (after a snapshot load); the table keeps only what the count needs. */
+    void reorderChildren(List<String> namesInAddedOrder) {
+        children = new LinkedHashSet<>(namesInAddedOrder);
+        childCapacity = ChildOrder.capacityFor(0, children.size());
+        ordered = null;
     }
 
     void removeChild(String name) {
-        if (children != null) children.remove(name);
+        if (children != null && children.remove(name)) ordered = null;
     }
 
     /** Fields a snapshot keeps, packed as 8 longs at {@code offset}: see {@code SnapshotImage}. */

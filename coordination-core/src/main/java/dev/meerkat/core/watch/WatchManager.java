@@ -73,6 +73,15 @@ public final class WatchManager {
         }
     }
 
+    /** How many watches {@code watcher} holds (one connection's: what meerkat.maxWatchesPerSession bounds). */
+    public int countOf(Watcher watcher) {
+        EnumMap<WatchKind, Set<String>> mine = byWatcher.get(watcher);
+        if (mine == null) return 0;
+        int n = 0;
+        for (Set<String> paths : mine.values()) n += paths.size();
+        return n;
+    }
+
     /** Watches as ZooKeeper's mntr counts them: data-table pairs plus child-table pairs. O(1). */
     public int watchCount() {
         return dataPairs + childPairs;
@@ -146,7 +155,18 @@ public final class WatchManager {
         }
         // As ZooKeeper: an event nobody watched is not counted.
         if (!targets.isEmpty()) onTrigger.accept(event.type(), targets.size());
-        for (Watcher w : targets) w.process(event);
+        for (Watcher w : targets) deliver(w, event);
+    }
+
+    /** Hands an event over; a watcher that throws loses its watches (its connection is told to go). */
+    public void deliver(Watcher w, WatchEvent event) {
+        try {
+            w.process(event);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WatchManager.class).error("delivering {} to {} failed; its watches are dropped", event, w, e);
+            removeAll(w);
+            w.failed(e);
+        }
     }
 
     private void take(WatchKind kind, String path, Set<Watcher> into, boolean oneShot) {

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * and a dead server's address refuses connections, as a dead host's would).
  */
 public final class MeerkatEnsemble implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)(?: adminPort=(\\d+))?");
+    private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+) peerPort=(\\d+)(?:.* adminPort=(\\d+))?");
 
     /** How the ensemble is set up. */
     public record Options(int participants, int observers, int tickTimeMs, int raftTickMs, int electionTicks,
@@ -98,6 +98,8 @@ public final class MeerkatEnsemble implements AutoCloseable {
     private final Map<Integer, Integer> clientPorts = new HashMap<>();
     private final Map<Integer, Integer> adminPorts = new HashMap<>();
     private final Map<Integer, Integer> starts = new HashMap<>();
+    /** Extra JVM flags per server (a fault injection, say), from its next (re)start on. */
+    private final Map<Integer, List<String>> serverJvmArgs = new HashMap<>();
     /** Direct mode: each server's client and peer port, fixed for its life. */
     private final Map<Integer, int[]> directPorts = new HashMap<>();
 
@@ -236,13 +238,33 @@ public final class MeerkatEnsemble implements AutoCloseable {
         if (running.containsKey(id)) throw new IllegalStateException("server " + id + " is running");
         Path cfg = writeConfig(id);
         int n = starts.merge(id, 1, Integer::sum);
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
-                "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"));
-        jvmArgs.addAll(options.jvmArgs());
-        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(), jvmArgs,
+        ChildJvm jvm = ChildJvm.start("server-" + id + "-" + n, logDir(), jvmFlags(id),
                 "dev.meerkat.server.Main", options.direct() ? List.of(cfg.toAbsolutePath().toString())
                         : List.of(cfg.toAbsolutePath().toString(), "--port", "0"));
         running.put(id, jvm);
+    }
+
+    private List<String> jvmFlags(int id) {
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + options.heap(), "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true", "-Ddisable.perf.info=true"));
+        flags.addAll(options.jvmArgs());
+        flags.addAll(serverJvmArgs.getOrDefault(id, List.of()));
+        return flags;
+    }
+
+    /** Extra JVM flags for server {@code id} from its next (re)start on (a fault injection, say). */
+    public void setJvmArgs(int id, String... args) {
+        serverJvmArgs.put(id, List.of(args));
+    }
+
+    /** Waits for server {@code id} to exit by itself; returns its exit code. */
+    public int awaitExit(int id, Duration atMost) throws InterruptedException {
+        ChildJvm jvm = running.get(id);
+        int code = jvm.exitCode(atMost);
+        running.remove(id);
+        clientProxies.get(id).target(-1);
+        for (int j : ids()) if (j != id) peerProxies.get(j + ">" + id).target(-1);
+        return code;
     }
 
     private void awaitReady(int id) {

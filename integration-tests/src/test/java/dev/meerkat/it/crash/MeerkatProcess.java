@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>The child runs on the test JVM's class path with the same JDK-internals flags (Chronicle Queue
  * needs them); its stdout and stderr go to files so that a failing run can be diagnosed afterwards.
  */
-final class MeerkatProcess implements AutoCloseable {
+public final class MeerkatProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("MEERKAT_READY port=(\\d+)");
     /** The flags Chronicle Queue needs on Java 17, for when the test JVM was started without them (an IDE). */
     private static final List<String> FALLBACK_JDK_FLAGS = List.of(
@@ -53,10 +53,15 @@ final class MeerkatProcess implements AutoCloseable {
 
     /** Starts {@code Main [zooCfg] --port 0 --data-dir dataDir}; output goes to {@code logDir/label.out|.err}. */
     static MeerkatProcess start(String label, Path logDir, Path dataDir, Path zooCfg, Path logbackXml) {
+        return start(label, logDir, dataDir, zooCfg, logbackXml, List.of("-Xmx256m"));
+    }
+
+    /** As {@link #start(String, Path, Path, Path, Path)}, with JVM flags of the caller's (a heap size, -D properties). */
+    public static MeerkatProcess start(String label, Path logDir, Path dataDir, Path zooCfg, Path logbackXml, List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jdkFlags());
-        cmd.add("-Xmx256m");
+        cmd.addAll(jvmArgs);
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1"); // start fast: the test restarts the node two dozen times
         cmd.add("-Dchronicle.analytics.disable=true");
@@ -103,7 +108,7 @@ final class MeerkatProcess implements AutoCloseable {
     }
 
     /** Waits for the {@code MEERKAT_READY} line; fails at once if the JVM exits first. */
-    int awaitReady(Duration atMost) {
+    public int awaitReady(Duration atMost) {
         int[] port = {-1};
         Awaitility.await(label + " printing MEERKAT_READY (see " + stdout + " and " + stderr + ")")
                 .atMost(atMost)
@@ -136,7 +141,7 @@ final class MeerkatProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -167,8 +172,22 @@ final class MeerkatProcess implements AutoCloseable {
     }
 
     /** The last lines of the server's log, for a failure message. */
-    String stderrTail(int chars) {
+    public String stderrTail(int chars) {
         return tail(readQuietly(stderr), chars);
+    }
+
+    /** Waits for the process to end by itself; returns its exit code. */
+    public int exitCode(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(label + " still runs after " + atMost + "\n" + stderrTail(3000));
+        }
+        LIVE.remove(process);
+        return process.exitValue();
+    }
+
+    /** Everything the server printed on stderr (its log) so far. */
+    public String stderr() {
+        return readQuietly(stderr);
     }
 
     @Override

@@ -41,6 +41,7 @@ final class KafkaBroker {
     private final Path logFile;
     private final Properties properties = new Properties();
     private Process process;
+    private final List<String> jvmArgs = new ArrayList<>();
 
     KafkaBroker(int id, String zookeeperConnect, Path baseDir, Properties overrides) {
         this.id = id;
@@ -79,6 +80,12 @@ final class KafkaBroker {
         }
     }
 
+    /** JVM flags for the broker's JVM (a JAAS file for its ZooKeeper client, say), from its next start on. */
+    KafkaBroker jvmArgs(String... args) {
+        jvmArgs.addAll(List.of(args));
+        return this;
+    }
+
     /** Starts the broker JVM; returns at once (see {@link #isStarted()}). */
     synchronized KafkaBroker start() {
         if (process != null && process.isAlive()) throw new IllegalStateException("broker " + id + " is running");
@@ -102,9 +109,9 @@ final class KafkaBroker {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                     "-Djava.awt.headless=true",
-                    "-Dlog4j.configuration=" + log4j.toUri(),
-                    "-cp", classpath(),
-                    "kafka.Kafka", config.toAbsolutePath().toString()));
+                    "-Dlog4j.configuration=" + log4j.toUri()));
+            command.addAll(jvmArgs);
+            command.addAll(List.of("-cp", classpath(), "kafka.Kafka", config.toAbsolutePath().toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             Files.writeString(logFile, "==== starting broker " + id + " at " + java.time.Instant.now() + "\n",

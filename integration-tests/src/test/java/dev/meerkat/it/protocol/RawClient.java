@@ -82,6 +82,11 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Ends the write side only (as {@code nc -N} does); the server may still answer. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** One frame, or null when the server closed the connection. */
     byte[] readFrame() throws IOException {
         try {

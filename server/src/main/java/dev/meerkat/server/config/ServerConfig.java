@@ -15,12 +15,14 @@ import java.util.Set;
  * @param ensemble       the server.N lines and election settings; {@link EnsembleSettings#none()} for a single server
  * @param kafkaView      the Kafka broker registry and its probe (kafka.registry.*, kafka.probe.*)
  * @param operations     the rest of the AdminServer, the Prometheus endpoint and what conf reports
+ * @param security       TLS, SASL, enforced authentication, audit, quotas and resource bounds ({@link SecurityParser})
  */
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
                            int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
-                           EnsembleSettings ensemble, KafkaViewConfig kafkaView, OperationsConfig operations) {
+                           EnsembleSettings ensemble, KafkaViewConfig kafkaView, OperationsConfig operations,
+                           SecurityConfig security) {
 
     public static final int DEFAULT_PORT = 2181;
     public static final Path DEFAULT_DATA_DIR = Path.of("meerkat-data");
@@ -35,7 +37,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
                 Set.of(), null, 100_000, 3, 1000,
                 true, "0.0.0.0", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults(),
-                OperationsConfig.defaults());
+                OperationsConfig.defaults(), SecurityConfig.defaults());
     }
 
     public int effectiveMinSessionTimeout() {
@@ -66,8 +68,16 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return dataDir == null;
     }
 
+    /** A plain client port (0: any free one); asked for explicitly, it is there even beside a secureClientPort. */
     public ServerConfig withClientPort(int port) {
-        return with(b -> b.clientPort = port);
+        return with(b -> {
+            b.clientPort = port;
+            if (b.security.securePortOnly()) {
+                SecurityConfig.Builder s = b.security.toBuilder();
+                s.securePortOnly = false;
+                b.security = s.build();
+            }
+        });
     }
 
     public ServerConfig withClientPortAddress(String address) {
@@ -137,6 +147,10 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         return with(b -> b.kafkaView = kafka);
     }
 
+    public ServerConfig withSecurity(SecurityConfig s) {
+        return with(b -> b.security = s);
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private ServerConfig with(java.util.function.Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -165,6 +179,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         EnsembleSettings ensemble;
         KafkaViewConfig kafkaView;
         OperationsConfig operations;
+        SecurityConfig security;
 
         Fields(ServerConfig c) {
             clientPortAddress = c.clientPortAddress;
@@ -187,11 +202,12 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             ensemble = c.ensemble;
             kafkaView = c.kafkaView;
             operations = c.operations;
+            security = c.security;
         }
 
         ServerConfig build() {
             return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
-                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView, operations);
+                    adminEnabled, adminAddress, adminPort, ensemble, kafkaView, operations, security);
         }
     }
 }

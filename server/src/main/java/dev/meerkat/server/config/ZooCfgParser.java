@@ -29,29 +29,24 @@ public final class ZooCfgParser {
 
     /**
      * Ensemble keys of ZooKeeper's that Meerkat does not use (the ones it does, {@code server.N},
-     * peerType, initLimit, syncLimit and the rest, are {@link EnsembleParser}'s).
+     * peerType, initLimit, syncLimit and the rest, are {@link EnsembleParser}'s; sslQuorum, ssl.quorum.*
+     * and quorum.auth.* are {@link SecurityParser}'s).
      */
     static final Set<String> ENSEMBLE_KEYS = Set.of("electionPortBindRetry",
             "cnxTimeout", "syncEnabled",
-            "sslQuorum", "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
+            "leaderServes", "connectToLearnerMasterLimit", "observerMasterPort",
             "quorumCnxnTimeoutMs", "maxTimeToWaitForEpoch", "observer.reconnectDelayMs", "observer.election.DelayMs",
-            "quorum.cnxn.threads.size", "sslQuorumReloadCertFiles", "portUnification", "learner.closeSocketAsync",
+            "quorum.cnxn.threads.size", "portUnification", "learner.closeSocketAsync",
             "fastleader.minNotificationInterval", "fastleader.maxNotificationInterval", "maxConcurrentSnapSyncs",
             "maxConcurrentDiffSyncs", "oraclePath", "tcpKeepAlive");
-    static final List<String> ENSEMBLE_PREFIXES = List.of("group.", "weight.", "multiAddress.", "ssl.quorum.", "quorum.auth.");
+    static final List<String> ENSEMBLE_PREFIXES = List.of("group.", "weight.", "multiAddress.");
 
     /** Keys of the administrator's guide that have no effect on Meerkat, with why. */
     static final Map<String, String> IGNORED_KEYS = Map.ofEntries(
-            Map.entry("secureClientPort", "TLS client connections are not offered"),
-            Map.entry("secureClientPortAddress", "TLS client connections are not offered"),
-            Map.entry("client.portUnification", "TLS client connections are not offered"),
-            Map.entry("serverCnxnFactory", "clients are served by Vert.x"),
-            Map.entry("globalOutstandingLimit", "each connection is bounded instead (1000 requests in flight)"),
             Map.entry("preAllocSize", "the log is a Chronicle Queue"),
             Map.entry("commitLogCount", "the log is a Chronicle Queue"),
             Map.entry("snapSizeLimitInKb", "snapshots follow snapCount"),
             Map.entry("txnLogSizeLimitInKb", "the log is a Chronicle Queue"),
-            Map.entry("maxCnxns", "maxClientCnxns limits connections per address"),
             Map.entry("maxResponseCacheSize", "there is no response cache"),
             Map.entry("maxGetChildrenResponseCacheSize", "there is no response cache"),
             Map.entry("autopurge.purgeInterval", "old snapshots and log files go after every snapshot"),
@@ -90,23 +85,18 @@ public final class ZooCfgParser {
             Map.entry("digest.enabled", "the tree digest is always kept"),
             Map.entry("snapshot.trust.empty", "a data directory without snapshots is replayed from its log"),
             Map.entry("snapshot.compression.method", "snapshots have Meerkat's own format"),
-            Map.entry("audit.enable", "there is no audit log"),
-            Map.entry("audit.impl.class", "there is no audit log"),
+            Map.entry("audit.impl.class", "the audit log is Meerkat's own (audit.enable)"),
             Map.entry("largeRequestMaxBytes", "jute.maxbuffer bounds every request"),
             Map.entry("largeRequestThreshold", "jute.maxbuffer bounds every request"),
-            Map.entry("outstandingHandshake.limit", "TLS client connections are not offered"),
+            Map.entry("outstandingHandshake.limit", "each TLS handshake is bounded by meerkat.handshakeTimeoutMs instead"),
             Map.entry("throttledOpWaitTime", "there is no request throttler"),
             Map.entry("clientTcpKeepAlive", "client sockets use the operating system's keep-alive defaults"),
             Map.entry("localSessionsEnabled", "every session is a global session"),
             Map.entry("localSessionsUpgradingEnabled", "every session is a global session"),
-            Map.entry("X509AuthenticationProvider.superUser", "TLS client connections are not offered"),
-            Map.entry("zookeeper.superUser", "SASL is not offered"),
-            Map.entry("ssl.authProvider", "TLS client connections are not offered"),
+            Map.entry("zookeeper.superUser", "Meerkat reads it as superUser"),
             Map.entry("zookeeper.ensembleAuthName", "the ensemble auth scheme is not offered"),
-            Map.entry("zookeeper.sessionRequireClientSASLAuth", "SASL is not offered"),
-            Map.entry("authProvider", "only the digest and ip schemes are offered"),
-            Map.entry("kerberos.removeHostFromPrincipal", "SASL is not offered"),
-            Map.entry("kerberos.removeRealmFromPrincipal", "SASL is not offered"),
+            Map.entry("zookeeper.sessionRequireClientSASLAuth", "Meerkat reads it as sessionRequireClientSASLAuth"),
+            Map.entry("authProvider", "providers are named as authProvider.N; digest, ip, sasl and x509 are built in"),
             Map.entry("forceSync", "Meerkat always syncs its log before answering a write"),
             Map.entry("jute.maxbuffer.extrasize", "jute.maxbuffer bounds every request"),
             Map.entry("skipACL", "ACLs are always checked"),
@@ -136,7 +126,7 @@ public final class ZooCfgParser {
             Map.entry("jvm.pause.sleep.time.ms", "JVM pauses show in the jvm_gc metrics"),
             Map.entry("zookeeper.datadir.autocreate", "the data directory is created when missing"),
             Map.entry("zookeeper.db.autocreate", "the data directory is created when missing"));
-    static final List<String> IGNORED_PREFIXES = List.of("ssl.", "authProvider.", "metricsProvider.ssl.");
+    static final List<String> IGNORED_PREFIXES = List.of("metricsProvider.ssl.");
 
     private final Consumer<String> warnings;
 
@@ -163,7 +153,7 @@ public final class ZooCfgParser {
     }
 
     ServerConfig parse(String name, List<String> lines, Path baseDir) {
-        Settings s = new Settings();
+        Settings s = new Settings(warnings);
         s.baseDir = baseDir;
         Set<String> reported = new HashSet<>();
         for (ZooCfgReader.Entry e : ZooCfgReader.read(name, lines)) {
@@ -188,6 +178,10 @@ public final class ZooCfgParser {
     private static boolean apply(Settings s, String where, String key, String value) {
         if (EnsembleParser.owns(key)) {
             s.ensemble.take(where, key, value);
+            return true;
+        }
+        if (SecurityParser.owns(key)) {
+            s.security.take(where, key, value);
             return true;
         }
         switch (key) {
@@ -257,7 +251,7 @@ public final class ZooCfgParser {
             return "is not used by Meerkat and is ignored (an ensemble setting Meerkat has no use for: its ensemble is Raft over one peer port)";
         }
         String reason = IGNORED_KEYS.get(key);
-        if (reason == null && IGNORED_PREFIXES.stream().anyMatch(key::startsWith)) reason = "TLS and SASL are not offered";
+        if (reason == null && IGNORED_PREFIXES.stream().anyMatch(key::startsWith)) reason = "the metrics endpoint speaks plain HTTP";
         if (reason != null) return "is not used by Meerkat and is ignored (" + reason + ")";
         return "is not a ZooKeeper 3.9 setting and is ignored";
     }
@@ -272,7 +266,11 @@ public final class ZooCfgParser {
                 "metricsProvider.exportJvmInfo", "kafka.registry.enabled", "kafka.probe.enabled", "kafka.probe.intervalMs",
                 "kafka.probe.timeoutMs", "peerType", "initLimit", "syncLimit", "electionAlg", "quorumListenOnAllIPs",
                 "standaloneEnabled", "meerkat.raftTickMs", "meerkat.electionTicks", "meerkat.linearizableReads", "reconfigEnabled",
-                "dynamicConfigFile", "readonlymode.enabled"}).collect(Collectors.toSet());
+                "dynamicConfigFile", "readonlymode.enabled"})
+                .collect(Collectors.collectingAndThen(Collectors.toSet(), keys -> {
+                    keys.addAll(SecurityParser.KEYS);
+                    return Set.copyOf(keys);
+                }));
     }
 
     /** ZooKeeper's list: comma separated, trimmed, empty items dropped. */
@@ -328,6 +326,11 @@ public final class ZooCfgParser {
         boolean portGiven;
         Path baseDir;
         final EnsembleParser ensemble = new EnsembleParser();
+        final SecurityParser security;
+
+        Settings(Consumer<String> warnings) {
+            security = new SecurityParser(warnings);
+        }
 
         ServerConfig build(String name) {
             OperationsConfig o = new OperationsConfig(commandUrl, adminRequired && adminEnabled, metricsProvider, metricsHost, metricsPort,
@@ -335,8 +338,10 @@ public final class ZooCfgParser {
             EnsembleSettings ens = ensemble.build(name, baseDir);
             // In an ensemble without clientPort, each server may take its client port from its own server.N line.
             int clientPort = !portGiven && !ens.servers().isEmpty() ? -1 : port;
+            // Without clientPort (and not in an ensemble), a server with a secureClientPort has no plain port, as ZooKeeper.
+            SecurityConfig sec = security.build(name, portGiven || !ens.servers().isEmpty());
             return new ServerConfig(address, clientPort, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns, maxBuffer, words,
-                    superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka, o);
+                    superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka, o, sec);
         }
     }
 }

@@ -246,6 +246,8 @@ public final class Operations implements ServerFacts {
         }
         if (q.peerState() != null) out.accept("peer_state", q.peerState());
         // Meerkat's own, after every ZooKeeper key.
+        ZkServer s = server;
+        if (s != null) s.metrics().monitorLimits(out);
         Node n = node;
         if (n != null && !n.cluster().isStandalone()) {
             dev.meerkat.core.node.ClusterStatus cs = n.status();

@@ -10,7 +10,8 @@ import java.util.List;
  * Bounds-checked reader of the Jute binary encoding over a byte range.
  *
  * <p>Encoding: int and long big-endian, boolean one byte (non-zero is true), buffer and string an
- * int length then the bytes (length -1 = null), vector an int count then the items (-1 = null).
+ * int length then the bytes (length -1 = null), vector an int count then the items (-1 = null,
+ * any other negative count = no items, as ZooKeeper reads it).
  * Every length is checked against the bytes that remain and against {@link #maxLength()} before
  * anything is allocated, so a hostile frame can cost at most its own size and only ever yields a
  * {@link JuteException}.
@@ -135,9 +136,13 @@ public final class JuteInput {
      * is sized.
      */
     public <T> List<T> readVector(JuteReader<T> item, int minItemSize) throws JuteException {
-        int count = readLength("vector");
-        if (count < 0) {
+        int count = readInt();
+        if (count == -1) {
             return null;
+        }
+        if (count < 0) {
+            // ZooKeeper's BinaryInputArchive reads any other negative count as no items at all.
+            return Collections.emptyList();
         }
         if ((long) count * Math.max(1, minItemSize) > remaining()) {
             throw new JuteException("vector of " + count + " items cannot fit in " + remaining() + " remaining bytes");

@@ -46,5 +46,6 @@ final class BasicFacts implements ServerFacts {
         out.accept("ephemerals_count", (long) s.ephemeralCount());
         out.accept("approximate_data_size", s.approximateDataSize());
         out.accept("global_sessions", (long) s.sessionCount());
+        m.monitorLimits(out);
     }
 }

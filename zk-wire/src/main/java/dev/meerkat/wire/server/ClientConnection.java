@@ -1,5 +1,6 @@
 package dev.meerkat.wire.server;
 
+import dev.meerkat.core.api.AuthId;
 import dev.meerkat.core.api.ErrorCode;
 import dev.meerkat.core.api.WatchEvent;
 import dev.meerkat.core.node.Node;
@@ -12,13 +13,20 @@ import dev.meerkat.core.cluster.ReconfigSpec;
 import dev.meerkat.wire.proto.ReconfigRequest;
 import dev.meerkat.wire.proto.AuthPacket;
 import dev.meerkat.wire.proto.ConnectResponse;
+import dev.meerkat.wire.proto.MultiReadRequest;
+import dev.meerkat.wire.proto.MultiRequest;
 import dev.meerkat.wire.proto.OpCode;
 import dev.meerkat.wire.proto.ReplyHeader;
 import dev.meerkat.wire.proto.Request;
 import dev.meerkat.wire.proto.RequestHeader;
+import dev.meerkat.wire.proto.SetSASLRequest;
 import dev.meerkat.wire.proto.SetSASLResponse;
+import dev.meerkat.wire.proto.SetWatches;
+import dev.meerkat.wire.proto.SetWatches2;
 import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
+import dev.meerkat.wire.security.SaslAuthenticator;
+import dev.meerkat.wire.security.WireSecurity;
 import io.vertx.core.Context;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.buffer.Buffer;
@@ -27,18 +35,24 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.security.sasl.SaslException;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client's TCP connection, confined to its event loop. It ties together the parts that do the
  * work: {@link FrameReader} (framing), {@link SessionBinding} (the ConnectRequest and its session),
- * {@link Identities} (auth), {@link RequestPipeline} (requests in order, replies in order), and it
- * delivers watch events: an event reaches the client before any reply computed after the change,
- * because both leave through this one event loop in the order the tree thread produced them.
- * Nothing here blocks: core calls are offers, and their results come back via {@link Context#runOnContext}.
+ * {@link Identities} (auth: digest, SASL, x509), {@link RequestPipeline} (requests in order, replies
+ * in order), and it delivers watch events: an event reaches the client before any reply computed
+ * after the change, because both leave through this one event loop in the order the tree thread
+ * produced them. Nothing here blocks: core calls are offers, and their results come back via
+ * {@link Context#runOnContext}.
  */
 final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Connection, RequestPipeline.Connection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    private static final RateLimitedLog HANDSHAKE_LOG = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+    private static final RateLimitedLog LIMIT_LOG = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private static final int SYNC_CONNECTED = 3;
     private static final int PING_XID = -2;
     private static final int AUTH_XID = -4;
@@ -51,16 +65,24 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private final Context context;
     private final Node node;
     private final WireConfig config;
+    private final WireSecurity security;
     private final ServerMetrics metrics;
     private final String remoteAddress;
     private final FrameReader frames;
     private final SessionBinding binding;
     private final Identities identities;
     private final RequestPipeline pipeline;
+    private final SaslAuthenticator.Exchange sasl;
     /** Requests that arrived behind the ConnectRequest, before the session was bound. */
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
+    private final long handshakeTimer;
     private State state = State.AWAIT_CONNECT;
     private boolean paused;
+    /** Bytes handed to the socket that it has not written out yet. */
+    private long unsentBytes;
+    /** When the socket last took a write: a client that reads, however slowly, moves this. */
+    private long lastWrittenNanos = System.nanoTime();
+    private long stallTimer = -1;
     private final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
     ClientConnection(ZkServer server, NetSocket socket, Context context) {
@@ -69,11 +91,13 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         this.context = context;
         this.node = server.node();
         this.config = server.config();
+        this.security = config.security();
         this.metrics = server.metrics();
         this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-        this.identities = new Identities(remoteAddress, config.superDigest());
+        this.identities = new Identities(remoteAddress, config.superDigest(), security.superUser(), security.x509SuperUser());
+        this.sasl = security.sasl() == null ? null : security.sasl().newExchange();
         this.binding = new SessionBinding(this, context, node, config);
-        this.pipeline = new RequestPipeline(this, context, node, metrics, config.maxOutstanding());
+        this.pipeline = new RequestPipeline(this, context, node, metrics, config.maxOutstanding(), config.limits(), server.throttle());
         this.frames = new FrameReader(socket, config.maxBuffer(), new FrameReader.Sink() {
             @Override
             public void frame(byte[] body) {
@@ -82,6 +106,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
             @Override
             public void fourLetterWord(String word) {
+                // Answered, not timed out: a listing (wchc, dump) may take a hop to the tree thread.
+                context.owner().cancelTimer(handshakeTimer);
                 server.fourLetterWords().answer(word, ClientConnection.this::runOnContext, ClientConnection.this::endWith);
             }
 
@@ -92,6 +118,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
             @Override
             public void traceMask(long mask) {
+                context.owner().cancelTimer(handshakeTimer);
                 endWith(server.fourLetterWords().setTraceMask(mask));
             }
 
@@ -108,6 +135,23 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         socket.closeHandler(v -> onClosed());
         if (socket instanceof NetSocketInternal internal) internal.eventHandler(this::onSocketEvent);
         socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", remoteAddress, e.toString()));
+        socket.drainHandler(v -> {
+            pipeline.drained();
+            maybeResumeReading();
+        });
+        int deadline = config.limits().handshakeTimeoutMs();
+        handshakeTimer = context.owner().setTimer(deadline, id -> {
+            if (state != State.AWAIT_CONNECT) return;
+            metrics.handshakeTimeouts.increment();
+            HANDSHAKE_LOG.warn("closing a connection from {} that sent no complete ConnectRequest within {} ms (meerkat.handshakeTimeoutMs)",
+                    remoteAddress, deadline);
+            close(null);
+        });
+    }
+
+    /** A TLS connection: the client's certificate, if it sent one, is an x509 identity. */
+    void tlsEstablished(String certificateSubject) {
+        if (certificateSubject != null) identities.x509Authenticated(certificateSubject);
     }
 
     void runOnContext(Runnable r) {
@@ -152,6 +196,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         switch (state) {
             case AWAIT_CONNECT -> {
                 state = State.CONNECTING;
+                context.owner().cancelTimer(handshakeTimer);
                 binding.onConnect(body);
             }
             case CONNECTING -> {
@@ -186,6 +231,14 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             return;
         }
         int xid = header.xid();
+        if (header.type() != OpCode.AUTH && header.type() != OpCode.SASL && !authenticatedEnough()) {
+            // As ZooKeeper's enforce.auth.enabled: the request is refused with this code and the connection goes.
+            metrics.authFailures.increment();
+            LOG.warn("client {} (session 0x{}) is not authenticated with one of {} (enforce.auth.schemes); closing its connection",
+                    remoteAddress, Long.toHexString(binding.sessionId()), security.enforceSchemes());
+            pipeline.local(xid, request, Reply.error(ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH.code()), identities.current(), true);
+            return;
+        }
         if (readOnly && refusedReadOnly(header.type(), xid, request)) return;
         switch (header.type()) {
             case OpCode.PING -> {
@@ -197,14 +250,17 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             case OpCode.AUTH -> onAuth((AuthPacket) request);
             case OpCode.CLOSE_SESSION -> pipeline.closeSession(xid, request, identities.current());
             case OpCode.WHO_AM_I -> pipeline.local(xid, request, Reply.ok(identities.whoAmI()), identities.current(), false);
-            // ZooKeeper without SASL configured answers OK with no token (its SASL server is null) and keeps the connection.
-            case OpCode.SASL -> pipeline.local(xid, request, Reply.ok(new SetSASLResponse(null)), identities.current(), false);
+            case OpCode.SASL -> onSasl(xid, (SetSASLRequest) request);
             case OpCode.RECONFIG -> {
                 ReconfigRequest r = (ReconfigRequest) request;
                 pipeline.reconfig(xid, request, new ReconfigSpec(r.joiningServers(), r.leavingServers(), r.newMembers(), r.curConfigId()),
                         identities.current());
             }
             default -> {
+                if (tooManyOps(request)) {
+                    pipeline.local(xid, request, Reply.error(ErrorCode.BAD_ARGUMENTS.code()), identities.current(), false);
+                    return;
+                }
                 Translation t = RequestTranslator.translate(request);
                 if (t instanceof Translation.Write w) {
                     pipeline.write(xid, request, w.op(), identities.current());
@@ -217,6 +273,18 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
                 }
             }
         }
+    }
+
+    private boolean authenticatedEnough() {
+        return !security.enforceAuth() || identities.authenticatedWith(security.enforceSchemes());
+    }
+
+    private boolean tooManyOps(Request request) {
+        int ops = request instanceof MultiRequest m ? m.ops().size() : request instanceof MultiReadRequest r ? r.ops().size() : 0;
+        if (ops <= config.limits().maxMultiOps()) return false;
+        metrics.multisRefused.increment();
+        LIMIT_LOG.warn("refusing a multi of {} operations from {} (meerkat.maxMultiOps is {})", ops, remoteAddress, config.limits().maxMultiOps());
+        return true;
     }
 
     /**
@@ -258,13 +326,46 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     private void onAuth(AuthPacket auth) {
         String scheme = auth.scheme() == null ? "" : auth.scheme();
-        if (identities.authenticate(scheme, auth.auth())) {
+        boolean ok = identities.authenticate(scheme, auth.auth());
+        if (security.audit()) AuditLog.authenticated(binding.sessionId(), remoteAddress, identities.current(), "addAuth", scheme, ok);
+        if (ok) {
             sendHeaderNow(AUTH_XID, 0, 0);
         } else {
             // As ZooKeeper: AuthFailed, then the connection goes.
+            metrics.authFailures.increment();
             metrics.authFailed();
             sendHeaderNow(AUTH_XID, 0, ErrorCode.AUTH_FAILED.code());
             endAfterReplies();
+        }
+    }
+
+    /**
+     * One step of a SASL exchange, as ZooKeeper's {@code processSasl}: the server's token goes back;
+     * once complete, the client has a sasl identity. A failed exchange gets AUTH_FAILED (or, when
+     * SASL is enforced, SESSION_CLOSED_REQUIRE_SASL_AUTH) and the connection goes. Without SASL
+     * configured the answer is an empty token, as from a ZooKeeper whose SASL server is null.
+     */
+    private void onSasl(int xid, SetSASLRequest request) {
+        if (sasl == null) {
+            pipeline.local(xid, request, Reply.ok(new SetSASLResponse(null)), identities.current(), false);
+            return;
+        }
+        try {
+            byte[] token = sasl.evaluate(request.token());
+            if (sasl.isComplete()) {
+                identities.saslAuthenticated(sasl.authorizedId());
+                LOG.info("session 0x{}: SASL authenticated {} as {}", Long.toHexString(binding.sessionId()), remoteAddress, sasl.authorizedId());
+                if (security.audit()) AuditLog.authenticated(binding.sessionId(), remoteAddress, identities.current(), "saslAuth", "sasl", true);
+            }
+            pipeline.local(xid, request, Reply.ok(new SetSASLResponse(token)), identities.current(), false);
+        } catch (SaslException | RuntimeException e) {
+            metrics.authFailures.increment();
+            boolean required = security.enforceAuth() && security.enforceSchemes().contains("sasl");
+            LOG.warn("client {} failed to SASL-authenticate: {}; closing its connection", remoteAddress, e.getMessage());
+            if (security.audit()) AuditLog.authenticated(binding.sessionId(), remoteAddress, identities.current(), "saslAuth", "sasl", false);
+            ErrorCode code = required ? ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH : ErrorCode.AUTH_FAILED;
+            // With an (empty) token, as ZooKeeper: its client reads the token of a SASL reply whatever the error code.
+            pipeline.local(xid, request, Reply.errorWithBody(code.code(), new SetSASLResponse(null)), identities.current(), true);
         }
     }
 
@@ -324,6 +425,55 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     }
 
     @Override
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    public long unsentBytes() {
+        return unsentBytes;
+    }
+
+    /**
+     * The client owes more than maxOutboundBytes. One that keeps taking bytes is only slow, and is
+     * served at its pace; one whose socket has taken nothing for outboundStallMs has stopped reading
+     * and is disconnected. Checked again when the stall would have lasted that long.
+     */
+    @Override
+    public void outboundLimitExceeded(long owedBytes) {
+        if (stallTimer >= 0 || state == State.CLOSED) return;
+        long stallMs = config.limits().outboundStallMs();
+        long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWrittenNanos);
+        if (quietMs >= stallMs && unsentBytes > 0) {
+            metrics.outboundLimitDisconnects.increment();
+            LIMIT_LOG.warn("disconnecting {} (session 0x{}): it has stopped reading, {} bytes of replies owed and none taken for {} ms"
+                            + " (meerkat.maxOutboundBytes is {})", remoteAddress, Long.toHexString(binding.sessionId()), owedBytes, quietMs,
+                    config.limits().maxOutboundBytes());
+            close(null);
+            return;
+        }
+        stallTimer = context.owner().setTimer(Math.max(1, stallMs - quietMs), id -> {
+            stallTimer = -1;
+            long owed = pipeline.owedBytes();
+            if (owed > config.limits().maxOutboundBytes()) outboundLimitExceeded(owed);
+        });
+    }
+
+    @Override
+    public void answered(Request request, Reply reply, List<AuthId> ids) {
+        if (reply.err() == ErrorCode.THROTTLED_OP.code() && request != null) {
+            metrics.watchesRefused.increment();
+            LIMIT_LOG.warn("refusing a watch of session 0x{} from {}: it has as many as meerkat.maxWatchesPerSession allows",
+                    Long.toHexString(binding.sessionId()), remoteAddress);
+            // The client would take a refused setWatches for watches re-armed: it must reconnect instead.
+            if (request instanceof SetWatches || request instanceof SetWatches2) runOnContext(() -> close(null));
+        } else if (reply.err() == ErrorCode.QUOTA_EXCEEDED.code()) {
+            metrics.quotaExceeded.increment();
+        }
+        if (security.audit() && request != null) AuditLog.answered(binding.sessionId(), remoteAddress, ids, request, reply);
+    }
+
+    @Override
     public void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs) {
         stats.sent();
         metrics.packetsSent.increment();
@@ -349,12 +499,17 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     private void send(Buffer buffer) {
         if (state == State.CLOSED) return;
-        socket.write(buffer);
-        if (socket.writeQueueFull()) {
-            // A client that does not read its replies stops being read from.
-            pauseReading();
-            socket.drainHandler(v -> maybeResumeReading());
-        }
+        int length = buffer.length();
+        unsentBytes += length;
+        socket.write(buffer).onComplete(ar -> {
+            long before = unsentBytes;
+            unsentBytes -= length;
+            lastWrittenNanos = System.nanoTime();
+            // Reads held back while the client owed too much may run again now.
+            if (before > config.limits().outboundSoftLimit() && unsentBytes <= config.limits().outboundSoftLimit()) pipeline.drained();
+        });
+        // A client that does not read its replies stops being read from (the drain handler resumes).
+        if (socket.writeQueueFull()) pauseReading();
     }
 
     @Override
@@ -363,14 +518,23 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             paused = true;
             frames.pause();
         }
+        if (!server.throttle().allows(pipeline.queued())) server.throttle().hold(this);
     }
 
     @Override
     public void maybeResumeReading() {
-        if (paused && state != State.CLOSED && pipeline.hasRoom() && early.size() < config.maxOutstanding() && !socket.writeQueueFull()) {
+        if (!paused || state == State.CLOSED) return;
+        if (pipeline.hasRoom() && early.size() < config.maxOutstanding() && !socket.writeQueueFull()) {
             paused = false;
             frames.resume();
+        } else if (!server.throttle().allows(pipeline.queued())) {
+            server.throttle().hold(this);
         }
+    }
+
+    @Override
+    public void retryReading() {
+        runOnContext(this::maybeResumeReading);
     }
 
     // ---- events from the core (tree thread) --------------------------------------------------------
@@ -405,6 +569,19 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         context.runOnContext(v -> close("session 0x" + Long.toHexString(id) + " moved to another connection"));
     }
 
+    @Override
+    public void failed(Throwable t) {
+        failedInternally(t);
+    }
+
+    /** Code run on the tree thread for this connection failed: this connection goes, the node stays. */
+    @Override
+    public void failedInternally(Throwable t) {
+        metrics.requestsFailedInternally.increment();
+        LOG.error("internal error serving {} (session 0x{}); closing its connection", remoteAddress, Long.toHexString(binding.sessionId()), t);
+        runOnContext(() -> close(null));
+    }
+
     // ---- closing ---------------------------------------------------------------------------
 
     @Override
@@ -422,9 +599,12 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     private void onClosed() {
         state = State.CLOSED;
+        context.owner().cancelTimer(handshakeTimer);
+        if (stallTimer >= 0) context.owner().cancelTimer(stallTimer);
         frames.stop();
         pipeline.clear();
         early.clear();
+        server.throttle().forget(this);
         server.unregister(this);
         if (binding.sessionId() != 0) node.release(binding.sessionId(), this, this);
     }

@@ -9,12 +9,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Framing of the client protocol: a 4-byte big-endian length, then the body. The very first four
  * bytes of a connection may instead spell a four-letter word. A length out of range is a
- * violation: the connection closes (ZooKeeper closes it too). Runs on the connection's event loop.
+ * violation: the connection closes, as on ZooKeeper, whose limit is the same: a frame (header and
+ * body together) may be at most {@code jute.maxbuffer} bytes. Runs on the connection's event loop.
+ *
+ * <p>When the stream ends, Vert.x's {@link RecordParser} hands over whatever is left as one last,
+ * short record. That is an incomplete frame (or length prefix): it is dropped, never executed, as
+ * ZooKeeper executes nothing of a frame it has not read whole.
  */
 final class FrameReader {
-    /** ZooKeeper allows a little over jute.maxbuffer for the header around the data. */
-    static final int HEADER_ALLOWANCE = 1024;
-
     /** What the reader hands on. */
     interface Sink {
         void frame(byte[] body);
@@ -34,6 +36,8 @@ final class FrameReader {
     private final RecordParser parser;
     private final int maxBuffer;
     private final Sink sink;
+    /** The size of the record asked for: a shorter one is what is left when the stream ended. */
+    private int expected = 4;
     private boolean readingLength = true;
     private boolean firstFrame = true;
     private boolean awaitingTraceMask;
@@ -61,6 +65,11 @@ final class FrameReader {
     private void onRecord(Buffer record) {
         if (stopped) return;
         sink.bytesRead(record.length());
+        if (record.length() != expected) {
+            // The stream ended inside a length prefix, a body or stmk's mask: nothing of it is used.
+            stopped = true;
+            return;
+        }
         if (awaitingTraceMask) {
             // stmk: the eight bytes after the word are the new mask.
             awaitingTraceMask = false;
@@ -77,6 +86,7 @@ final class FrameReader {
                     fourLetterWord = true;
                     if (sink.wantsTraceMask(word)) {
                         awaitingTraceMask = true;
+                        expected = 8;
                         parser.fixedSizeMode(8);
                         return;
                     }
@@ -87,15 +97,17 @@ final class FrameReader {
                 }
             }
             int length = record.getInt(0);
-            if (length <= 0 || length > maxBuffer + HEADER_ALLOWANCE) {
+            if (length <= 0 || length > maxBuffer) {
                 stopped = true;
                 sink.violation("frame length " + length + " out of range (jute.maxbuffer " + maxBuffer + ")");
                 return;
             }
             readingLength = false;
+            expected = length;
             parser.fixedSizeMode(length);
         } else {
             readingLength = true;
+            expected = 4;
             parser.fixedSizeMode(4);
             sink.frame(record.getBytes());
         }

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RequestPipeline {
 
     /** What the pipeline needs of its connection. */
-    interface Connection {
+    interface Connection extends GlobalThrottle.Throttled {
         long sessionId();
 
         dev.meerkat.core.watch.Watcher watcher();
@@ -51,6 +51,21 @@ final class RequestPipeline {
         void maybeResumeReading();
 
         boolean isClosed();
+
+        /** Whether the socket holds as much unsent data as it should: stop writing until it drains. */
+        boolean writeQueueFull();
+
+        /** Bytes written to the socket and not yet taken by it. */
+        long unsentBytes();
+
+        /** The client owes more than {@link ConnectionLimits#maxOutboundBytes}: if it has stopped reading, it goes. */
+        void outboundLimitExceeded(long owedBytes);
+
+        /** A reply was computed for a request; {@code reply} is what goes back (for metrics and audit). */
+        void answered(Request request, Reply reply, List<AuthId> ids);
+
+        /** Code run on the tree thread for this connection threw: the connection must go, not the node. */
+        void failedInternally(Throwable t);
     }
 
     private enum Kind { WRITE, SYNC, READ, LOCAL }
@@ -69,6 +84,8 @@ final class RequestPipeline {
         long zxid;
         boolean done;
         boolean closeAfter;
+        /** The reply's size on the wire, once computed: what it costs while it waits for the socket. */
+        long replyBytes;
         /**
          * For a write: reads that arrived behind it, answered in its completion on the tree thread.
          * Holds a List of slots, or {@link #CLOSED} once the write has completed.
@@ -89,19 +106,28 @@ final class RequestPipeline {
     private final Node node;
     private final ServerMetrics metrics;
     private final int maxOutstanding;
+    private final ConnectionLimits limits;
+    private final GlobalThrottle throttle;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    /** Bytes of the replies computed and not yet written. */
+    private long heldBytes;
+    /** Reads submitted (or riding on a write) whose replies are not yet computed. */
+    private int readsInFlight;
     private final ArrayDeque<Slot> unsubmitted = new ArrayDeque<>();
     private boolean retryScheduled;
     private int writesInFlight;
     /** The session's latest write not yet known complete here; later reads wait on it. */
     private Slot lastWrite;
 
-    RequestPipeline(Connection connection, Context context, Node node, ServerMetrics metrics, int maxOutstanding) {
+    RequestPipeline(Connection connection, Context context, Node node, ServerMetrics metrics, int maxOutstanding,
+                    ConnectionLimits limits, GlobalThrottle throttle) {
         this.connection = connection;
         this.context = context;
         this.node = node;
         this.metrics = metrics;
         this.maxOutstanding = maxOutstanding;
+        this.limits = limits;
+        this.throttle = throttle;
     }
 
     /** Reads go to this server's state as it is, never through the leader (a read-only session). */
@@ -115,9 +141,20 @@ final class RequestPipeline {
         return slots.size();
     }
 
-    /** Whether there is room to read more requests. */
+    /** Bytes this connection's client owes: replies in the socket and replies waiting for it. */
+    long owedBytes() {
+        return heldBytes + connection.unsentBytes();
+    }
+
+    /** Whether there is room to read more requests (here, and in the server as a whole). */
     boolean hasRoom() {
-        return slots.size() < maxOutstanding / 2 + 1;
+        return slots.size() < maxOutstanding / 2 + 1 && throttle.allows(slots.size()) && owedBytes() <= limits.outboundSoftLimit();
+    }
+
+    /** The socket has drained: write what waits, and run what waited for room. */
+    void drained() {
+        if (connection.isClosed()) return;
+        pump();
     }
 
     // ---- arrivals ----------------------------------------------------------------------------------
@@ -157,6 +194,7 @@ final class RequestPipeline {
         }
         unsubmitted.add(slot);
         if (slots.size() >= maxOutstanding) connection.pauseReading();
+        if (!throttle.allows(slots.size())) connection.pauseReading();
         pump();
     }
 
@@ -171,9 +209,15 @@ final class RequestPipeline {
             Slot slot = unsubmitted.peek();
             // A sync's read index must cover this session's earlier writes: it goes once they are applied.
             if (slot.kind == Kind.SYNC && writesInFlight > 0) return;
+            if (slot.kind == Kind.READ) {
+                // Replies a client has not taken yet must not pile up: reads wait while it owes a lot
+                // (they run again when the socket drains), and only so many are computed ahead.
+                if (readsInFlight >= ConnectionLimits.MAX_READS_AHEAD || owedBytes() > limits.outboundSoftLimit()) break;
+            }
             if (slot.kind == Kind.READ && writesInFlight > 0) {
                 if (lastWrite == null) return; // cannot tell which write to follow: wait for the completions
                 if (attachToLastWrite(slot)) {
+                    readsInFlight++;
                     unsubmitted.poll();
                     continue;
                 }
@@ -216,9 +260,11 @@ final class RequestPipeline {
             }
             case READ -> {
                 dev.meerkat.core.node.Completion<dev.meerkat.core.query.QueryResult> done =
-                        (result, zxid) -> context.runOnContext(v -> complete(slot, ResultTranslator.read(slot.request, result), zxid, false));
-                return readLocally ? node.queryLocal(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done)
+                        (result, zxid) -> context.runOnContext(v -> readDone(slot, ResultTranslator.read(slot.request, result), zxid));
+                boolean ok = readLocally ? node.queryLocal(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done)
                         : node.query(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done);
+                if (ok) readsInFlight++;
+                return ok;
             }
             default -> {
                 boolean ok;
@@ -239,8 +285,16 @@ final class RequestPipeline {
     }
 
     /** Runs on the tree thread when a write is applied: answers the reads that waited on it, then hops home. */
-    @SuppressWarnings("unchecked")
     private void writeApplied(Slot write, OpResult result, long zxid) {
+        try {
+            answerWrite(write, result, zxid);
+        } catch (RuntimeException e) {
+            connection.failedInternally(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void answerWrite(Slot write, OpResult result, long zxid) {
         List<Slot> reads = (List<Slot>) write.followers.getAndSet(CLOSED);
         Reply writeReply = ResultTranslator.write(write.request, result);
         if (reads.isEmpty()) {
@@ -257,51 +311,76 @@ final class RequestPipeline {
         context.runOnContext(v -> {
             for (int i = 0; i < readReplies.length; i++) {
                 Slot r = reads.get(i);
-                r.reply = readReplies[i];
-                r.zxid = readZxid;
-                r.done = true;
+                readsInFlight--;
+                settle(r, readReplies[i], readZxid);
             }
             complete(write, writeReply, zxid, true);
         });
     }
 
+    private void readDone(Slot slot, Reply reply, long zxid) {
+        readsInFlight--;
+        complete(slot, reply, zxid, false);
+    }
+
     private void complete(Slot slot, Reply reply, long zxid, boolean write) {
-        slot.reply = reply;
-        slot.zxid = zxid;
-        slot.done = true;
+        settle(slot, reply, zxid);
         if (write) {
             writesInFlight--;
             if (lastWrite == slot) lastWrite = null;
         }
         if (connection.isClosed()) return;
+        if (owedBytes() > limits.maxOutboundBytes()) connection.outboundLimitExceeded(owedBytes());
         pump();
+    }
+
+    private void settle(Slot slot, Reply reply, long zxid) {
+        slot.reply = reply;
+        slot.zxid = zxid;
+        slot.done = true;
+        slot.replyBytes = ResultTranslator.wireSize(reply);
+        heldBytes += slot.replyBytes;
+        connection.answered(slot.request, reply, slot.ids);
     }
 
     // ---- replies -----------------------------------------------------------------------------
 
-    /** Writes every finished reply at the head, in order, as one buffer. */
+    /**
+     * Writes the finished replies at the head, in order, in buffers of up to {@link #WRITE_CHUNK}
+     * bytes, for as long as the socket takes them; the rest wait (as computed results, sharing the
+     * tree's data) until it drains. So a client that reads slowly costs a socket buffer, not a copy
+     * of every reply it has not read.
+     */
     private void flush() {
         if (slots.isEmpty() || !slots.peek().done || connection.isClosed()) return;
-        Buffer out = Buffer.buffer();
-        JuteOutput jute = new JuteOutput(256);
         boolean closeAfter = false;
-        long now = System.nanoTime();
-        long nowMs = System.currentTimeMillis();
-        while (!slots.isEmpty() && slots.peek().done) {
-            Slot s = slots.poll();
-            metrics.outstanding.decrementAndGet();
-            jute.reset();
-            int mark = jute.beginFrame();
-            new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
-            if (s.reply.err() == 0 && s.reply.body() != null) s.reply.body().write(jute);
-            jute.endFrame(mark);
-            byte[] frame = jute.toByteArray();
-            out.appendBytes(frame);
-            int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
-            connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, frame.length, nowMs);
-            closeAfter |= s.closeAfter;
+        int released = 0;
+        JuteOutput jute = new JuteOutput(256);
+        while (!slots.isEmpty() && slots.peek().done && !closeAfter && !connection.writeQueueFull()) {
+            Buffer out = Buffer.buffer();
+            long now = System.nanoTime();
+            long nowMs = System.currentTimeMillis();
+            while (!slots.isEmpty() && slots.peek().done && out.length() < WRITE_CHUNK) {
+                Slot s = slots.poll();
+                released++;
+                heldBytes -= s.replyBytes;
+                jute.reset();
+                int mark = jute.beginFrame();
+                new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
+                if (s.reply.hasBody()) s.reply.body().write(jute);
+                jute.endFrame(mark);
+                out.appendBytes(jute.toByteArray(), 0, jute.size());
+                int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
+                connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size(), nowMs);
+                if (s.closeAfter) {
+                    closeAfter = true;
+                    break;
+                }
+            }
+            connection.write(out);
         }
-        connection.write(out);
+        metrics.outstanding.addAndGet(-released);
+        throttle.released();
         if (closeAfter) {
             connection.endAfterReplies();
             return;
@@ -309,10 +388,14 @@ final class RequestPipeline {
         connection.maybeResumeReading();
     }
 
+    private static final int WRITE_CHUNK = 256 << 10;
+
     /** The connection is gone: nothing more is answered. */
     void clear() {
         metrics.outstanding.addAndGet(-slots.size());
         slots.clear();
+        heldBytes = 0;
+        throttle.released();
         unsubmitted.clear();
     }
 }

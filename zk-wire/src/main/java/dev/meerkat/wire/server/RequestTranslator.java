@@ -46,7 +46,10 @@ final class RequestTranslator {
         try {
             if (request instanceof MultiRequest m) {
                 List<WriteOp> ops = new ArrayList<>(m.ops().size());
-                for (Request.MultiOp op : m.ops()) ops.add(writeOp(op));
+                for (Request.MultiOp op : m.ops()) {
+                    if (failsOnNullPath(op)) return new Translation.Refused(ErrorCode.MARSHALLING_ERROR);
+                    ops.add(writeOp(op));
+                }
                 return new Translation.Write(new WriteOp.Multi(ops));
             }
             if (request instanceof MultiReadRequest m) {
@@ -58,6 +61,7 @@ final class RequestTranslator {
             if (request instanceof DeleteContainerRequest d) return new Translation.Write(new WriteOp.Delete(d.path(), -1, true));
             // check (13) is only valid inside a multi: on its own ZooKeeper treats it as an unknown opcode.
             if (request instanceof CheckVersionRequest) return new Translation.Refused(ErrorCode.UNIMPLEMENTED);
+            if (failsOnNullPath(request)) return new Translation.Refused(ErrorCode.MARSHALLING_ERROR);
             if (request instanceof Request.MultiOp op) return new Translation.Write(writeOp(op));
             if (request instanceof SetACLRequest s) return new Translation.Write(new WriteOp.SetAcl(s.path(), acls(s.acl()), s.version()));
             Query q = query(request);
@@ -66,6 +70,25 @@ final class RequestTranslator {
         } catch (KeeperError e) {
             return new Translation.Refused(e.code());
         }
+    }
+
+    /**
+     * ZooKeeper takes a create's or a delete's parent path from the path before it validates it: a
+     * null path throws there, which it answers as a marshalling error for the whole request (a
+     * multi included), where other null paths are bad arguments; so does an ACL entry with a null id.
+     */
+    private static boolean failsOnNullPath(Request r) {
+        return (r instanceof CreateRequest c && (c.path() == null || hasNullId(c.acl())))
+                || (r instanceof CreateTTLRequest t && (t.path() == null || hasNullId(t.acl())))
+                || (r instanceof SetACLRequest s && hasNullId(s.acl()))
+                || (r instanceof DeleteRequest d && d.path() == null);
+    }
+
+    /** ZooKeeper fails the same way on an ACL entry whose id is null. */
+    private static boolean hasNullId(List<ACL> acl) {
+        if (acl == null) return false;
+        for (ACL a : acl) if (a != null && a.id() != null && a.id().scheme() != null && a.id().id() == null) return true;
+        return false;
     }
 
     private static WriteOp writeOp(Request.MultiOp op) throws KeeperError {
@@ -110,13 +133,20 @@ final class RequestTranslator {
         return l == null ? List.of() : l;
     }
 
+    /**
+     * The core's ACL for a client's. An entry with a null scheme or id becomes one with an empty
+     * scheme, which no scheme accepts: it fails with INVALID_ACL at apply, in ZooKeeper's order of
+     * checks, and (unlike a null) it can be written to the log.
+     */
     static List<Acl> acls(List<ACL> wire) {
         if (wire == null) return null;
         List<Acl> out = new ArrayList<>(wire.size());
         for (ACL a : wire) {
-            out.add(a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null
-                    ? null : new Acl(a.perms(), new AuthId(a.id().scheme(), a.id().id())));
+            boolean broken = a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null;
+            out.add(broken ? new Acl(a == null ? 0 : a.perms(), INVALID) : new Acl(a.perms(), new AuthId(a.id().scheme(), a.id().id())));
         }
         return out;
     }
+
+    private static final AuthId INVALID = new AuthId("", "");
 }

@@ -93,6 +93,40 @@ final class ResultTranslator {
         return Reply.ok(EmptyResponse.INSTANCE);
     }
 
+    /** About how many bytes {@code reply} takes on the wire (exact for the ones that can be large). */
+    static long wireSize(Reply reply) {
+        long header = 4 + 16;
+        if (!reply.hasBody()) return header;
+        return header + bodySize(reply.body());
+    }
+
+    private static long bodySize(Object body) {
+        if (body instanceof GetDataResponse d) return 4 + (d.data() == null ? 0 : d.data().length) + STAT_BYTES;
+        if (body instanceof GetChildrenResponse c) return namesSize(c.children());
+        if (body instanceof GetChildren2Response c) return namesSize(c.children()) + STAT_BYTES;
+        if (body instanceof MultiReadResponse m) {
+            long n = 4;
+            for (dev.meerkat.wire.proto.OpResult r : m.results()) {
+                n += 9;
+                if (r instanceof dev.meerkat.wire.proto.OpResult.GetDataResult d) n += 4 + (d.data() == null ? 0 : d.data().length) + STAT_BYTES;
+                else if (r instanceof dev.meerkat.wire.proto.OpResult.GetChildrenResult c) n += namesSize(c.children());
+            }
+            return n;
+        }
+        if (body instanceof GetACLResponse a) return 4 + 64L * a.acl().size() + STAT_BYTES;
+        if (body instanceof GetEphemeralsResponse e) return namesSize(e.ephemerals());
+        return 128;
+    }
+
+    private static final int STAT_BYTES = 68;
+
+    private static long namesSize(List<String> names) {
+        if (names == null) return 4;
+        long n = 4;
+        for (String name : names) n += 4 + name.length();
+        return n;
+    }
+
     static Stat stat(dev.meerkat.core.api.Stat s) {
         // As ZooKeeper: clients see the owner of ephemeral nodes only; containers and TTL nodes show 0.
         long owner = ZnodeType.isEphemeralOwner(s.ephemeralOwner()) ? s.ephemeralOwner() : 0;

@@ -15,6 +15,19 @@ public final class ServerMetrics {
     final LongAdder packetsSent = new LongAdder();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger outstanding = new AtomicInteger();
+    /** Each time a limit bites, by what it protects (see {@link ConnectionLimits}). */
+    final LongAdder handshakeTimeouts = new LongAdder();
+    final LongAdder outboundLimitDisconnects = new LongAdder();
+    final LongAdder connectionsRefusedTotal = new LongAdder();
+    final LongAdder connectionsRefusedPerAddress = new LongAdder();
+    final LongAdder throttleEvents = new LongAdder();
+    final AtomicInteger throttledConnections = new AtomicInteger();
+    final LongAdder watchesRefused = new LongAdder();
+    final LongAdder multisRefused = new LongAdder();
+    final LongAdder requestsFailedInternally = new LongAdder();
+    final LongAdder authFailures = new LongAdder();
+    final LongAdder tlsHandshakeFailures = new LongAdder();
+    final LongAdder quotaExceeded = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder authFailed = new LongAdder();
     private final LongAdder connectionsRejected = new LongAdder();
@@ -75,6 +88,70 @@ public final class ServerMetrics {
 
     public int outstanding() {
         return outstanding.get();
+    }
+
+    public long handshakeTimeouts() {
+        return handshakeTimeouts.sum();
+    }
+
+    public long outboundLimitDisconnects() {
+        return outboundLimitDisconnects.sum();
+    }
+
+    public long connectionsRefusedTotal() {
+        return connectionsRefusedTotal.sum();
+    }
+
+    public long connectionsRefusedPerAddress() {
+        return connectionsRefusedPerAddress.sum();
+    }
+
+    public long throttleEvents() {
+        return throttleEvents.sum();
+    }
+
+    public int throttledConnections() {
+        return throttledConnections.get();
+    }
+
+    public long watchesRefused() {
+        return watchesRefused.sum();
+    }
+
+    public long multisRefused() {
+        return multisRefused.sum();
+    }
+
+    public long requestsFailedInternally() {
+        return requestsFailedInternally.sum();
+    }
+
+    public long authFailures() {
+        return authFailures.sum();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
+    }
+
+    public long quotaExceeded() {
+        return quotaExceeded.sum();
+    }
+
+    /**
+     * mntr's lines for the limits and checks of issue 10 (each time one bit), as {@code meerkat_*}
+     * keys: they follow ZooKeeper's keys (the four-letter word prefixes {@code zk_}).
+     */
+    public void monitorLimits(java.util.function.BiConsumer<String, Object> out) {
+        out.accept("meerkat_handshake_timeouts", handshakeTimeouts());
+        out.accept("meerkat_outbound_limit_disconnects", outboundLimitDisconnects());
+        out.accept("meerkat_connections_refused_max_cnxns", connectionsRefusedTotal());
+        out.accept("meerkat_connections_refused_max_client_cnxns", connectionsRefusedPerAddress());
+        out.accept("meerkat_throttle_events", throttleEvents());
+        out.accept("meerkat_watches_refused", watchesRefused());
+        out.accept("meerkat_multis_refused", multisRefused());
+        out.accept("meerkat_auth_failures", authFailures());
+        out.accept("meerkat_tls_failures", tlsHandshakeFailures());
     }
 
     public long bytesReceived() {

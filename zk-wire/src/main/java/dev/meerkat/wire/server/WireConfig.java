@@ -1,5 +1,7 @@
 package dev.meerkat.wire.server;
 
+import dev.meerkat.wire.security.WireSecurity;
+
 import java.util.Set;
 
 /**
@@ -14,16 +16,19 @@ import java.util.Set;
  * @param fourLetterWords       4lw.commands.whitelist ("*" allows all; srvr is always allowed)
  * @param superDigest           superDigest identity ({@code user:base64hash}) or null
  * @param maxOutstanding        requests one connection may have in flight before its socket is paused
+ * @param limits                the bounds on what clients can make the server hold
+ * @param security              TLS port, SASL, enforced authentication, audit
  */
 public record WireConfig(String host, int port, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxClientCnxns,
-                         int maxBuffer, Set<String> fourLetterWords, String superDigest, int maxOutstanding) {
+                         int maxBuffer, Set<String> fourLetterWords, String superDigest, int maxOutstanding,
+                         ConnectionLimits limits, WireSecurity security) {
 
     /** ZooKeeper's default whitelist: empty (srvr is always allowed). */
     public static final Set<String> DEFAULT_FOUR_LETTER_WORDS = Set.of();
 
     public static WireConfig defaults(int tickTimeMs) {
         return new WireConfig("0.0.0.0", 2181, 2 * tickTimeMs, 20 * tickTimeMs, 60, 0xfffff,
-                DEFAULT_FOUR_LETTER_WORDS, null, 1000);
+                DEFAULT_FOUR_LETTER_WORDS, null, 1000, ConnectionLimits.defaults(), WireSecurity.none());
     }
 
     public WireConfig withPort(int p) {
@@ -57,6 +62,19 @@ public record WireConfig(String host, int port, int minSessionTimeoutMs, int max
         return with(f -> f.superDigest = digest);
     }
 
+    public WireConfig withLimits(ConnectionLimits l) {
+        return with(f -> f.limits = l);
+    }
+
+    public WireConfig withSecurity(WireSecurity s) {
+        return with(f -> f.security = s);
+    }
+
+    /** Whether the plain (non-TLS) client port is open: clientPort -1 leaves only the secure port. */
+    public boolean hasPlainPort() {
+        return port >= 0;
+    }
+
     /** A copy with some fields changed: one place that knows the field list, not one per wither. */
     private WireConfig with(java.util.function.Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -74,6 +92,8 @@ public record WireConfig(String host, int port, int minSessionTimeoutMs, int max
         Set<String> fourLetterWords;
         String superDigest;
         int maxOutstanding;
+        ConnectionLimits limits;
+        WireSecurity security;
 
         Fields(WireConfig c) {
             host = c.host;
@@ -85,10 +105,13 @@ public record WireConfig(String host, int port, int minSessionTimeoutMs, int max
             fourLetterWords = c.fourLetterWords;
             superDigest = c.superDigest;
             maxOutstanding = c.maxOutstanding;
+            limits = c.limits;
+            security = c.security;
         }
 
         WireConfig build() {
-            return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding);
+            return new WireConfig(host, port, minSessionTimeoutMs, maxSessionTimeoutMs, maxClientCnxns, maxBuffer, fourLetterWords, superDigest, maxOutstanding,
+                    limits, security);
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.meerkat.wire.server;
 
 import dev.meerkat.core.node.Node;
+import dev.meerkat.core.tls.CertificateNames;
+import dev.meerkat.core.tls.TlsSettings;
+import dev.meerkat.core.tls.VertxTls;
+import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.core.stats.QuorumView;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -10,23 +14,33 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.net.InetAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client port: ZooKeeper clients connect here. One listener per event loop shares the port,
- * so connections spread across cores; each connection then stays on its event loop.
+ * The client ports: ZooKeeper clients connect here, in plain TCP on clientPort and with TLS on
+ * secureClientPort (either or both). One listener per event loop shares each port, so connections
+ * spread across cores; each connection then stays on its event loop.
  */
 public final class ZkServer {
     private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
+    private static final RateLimitedLog REFUSAL_LOG = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
     private final Vertx vertx;
     private final Node node;
@@ -35,20 +49,28 @@ public final class ZkServer {
     private final QuorumView quorum;
     private final ServerFacts facts;
     private final FourLetterWords fourLetterWords = new FourLetterWords(this);
+    private final GlobalThrottle throttle;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private volatile int port;
-    private final java.util.List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private volatile int port = -1;
+    private volatile int securePort = -1;
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final List<NetServer> secureServers = new CopyOnWriteArrayList<>();
+    private volatile ServerSSLOptions sslOptions;
+    private volatile String tlsFilesVersion;
+    private long reloadTimer = -1;
 
     private ZkServer(Vertx vertx, Node node, WireConfig config, QuorumView quorum, ServerFacts facts) {
         this.vertx = vertx;
         this.node = node;
         this.config = config;
+        this.throttle = new GlobalThrottle(config.limits().globalOutstandingLimit(), metrics);
         this.quorum = quorum;
         this.facts = facts == null ? new BasicFacts(this) : facts;
     }
 
-    /** Starts listening; the future gives the server once the port is bound (read the port back from it). */
+    /** Starts listening; the future gives the server once the ports are bound (read them back from it). */
     public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
         return start(vertx, node, config, listeners, new dev.meerkat.core.node.NodeQuorumView(node), null);
     }
@@ -77,18 +99,63 @@ public final class ZkServer {
                 server.closeAll("this server's state was replaced by a snapshot from the leader");
             }
         });
-        // All listeners deploy together on the configured port: Vert.x shares one bound socket
-        // between them (port 0 included), spreading accepted connections over the event loops.
-        return vertx.deployVerticle(() -> server.new Listener(config.port()), new DeploymentOptions().setInstances(Math.max(1, listeners)))
-                .map(id -> {
-                    server.deployments.add(id);
-                    return server;
-                })
-                .onSuccess(s -> LOG.info("serving ZooKeeper clients on {}:{}", config.host(), s.port));
+        // A node that failed serves nobody: its clients must notice at once and go elsewhere.
+        node.onFailure(t -> server.closeAll("this server stopped on an error: " + t.getMessage()));
+        if (config.security().audit()) node.subscribe(AuditLog.ephemeralDeletions(node.serverId()));
+        WireSecurity security = config.security();
+        Future<Void> tls = Future.succeededFuture();
+        if (security.hasSecurePort()) {
+            // Reading the stores is file I/O: off the event loops.
+            tls = vertx.executeBlocking(() -> {
+                server.loadTls();
+                return null;
+            });
+        }
+        int instances = Math.max(1, listeners);
+        return tls.compose(v -> {
+            Future<Void> all = Future.succeededFuture();
+            // All listeners of a port deploy together: Vert.x shares one bound socket between them
+            // (port 0 included), spreading accepted connections over the event loops.
+            if (config.hasPlainPort()) {
+                all = all.compose(x -> vertx.deployVerticle(() -> server.new Listener(false), new DeploymentOptions().setInstances(instances))
+                        .map(id -> {
+                            server.deployments.add(id);
+                            return null;
+                        }));
+            }
+            if (security.hasSecurePort()) {
+                all = all.compose(x -> vertx.deployVerticle(() -> server.new Listener(true), new DeploymentOptions().setInstances(instances))
+                        .map(id -> {
+                            server.deployments.add(id);
+                            return null;
+                        }));
+            }
+            return all;
+        }).map(v -> {
+            if (security.hasSecurePort() && security.tls().reloadCheckMs() > 0) server.watchTlsFiles(security.tls());
+            return server;
+        }).onSuccess(s -> LOG.info("serving ZooKeeper clients on {}", s.describePorts()));
     }
 
+    private String describePorts() {
+        String plain = config.hasPlainPort() ? config.host() + ":" + port : null;
+        String secure = config.security().hasSecurePort() ? secureHost() + ":" + securePort + " (TLS)" : null;
+        return plain == null ? secure : secure == null ? plain : plain + " and " + secure;
+    }
+
+    private String secureHost() {
+        String h = config.security().secureHost();
+        return h != null ? h : config.host() == null ? "0.0.0.0" : config.host();
+    }
+
+    /** The plain client port, or -1 when there is none. */
     public int port() {
         return port;
+    }
+
+    /** The TLS client port, or -1 when there is none. */
+    public int securePort() {
+        return securePort;
     }
 
     public ServerMetrics metrics() {
@@ -143,6 +210,10 @@ public final class ZkServer {
         return config;
     }
 
+    GlobalThrottle throttle() {
+        return throttle;
+    }
+
     FourLetterWords fourLetterWords() {
         return fourLetterWords;
     }
@@ -154,6 +225,7 @@ public final class ZkServer {
     void unregister(ClientConnection c) {
         if (connections.remove(c) != null) {
             metrics.connections.decrementAndGet();
+            connectionCount.decrementAndGet();
             AtomicInteger n = perAddress.get(c.remoteAddress());
             if (n != null) n.decrementAndGet();
         }
@@ -169,23 +241,123 @@ public final class ZkServer {
 
     /** Stops accepting and drops every connection; sessions stay until they expire or the node stops. */
     public Future<Void> close() {
+        if (reloadTimer >= 0) vertx.cancelTimer(reloadTimer);
         Future<Void> all = Future.succeededFuture();
         for (String id : deployments) all = all.compose(v -> vertx.undeploy(id));
         return all;
     }
 
+    // ---- TLS -------------------------------------------------------------------------------
+
+    /** Blocking: reads the key and trust stores. */
+    private void loadTls() throws Exception {
+        TlsSettings tls = config.security().tls();
+        String version = VertxTls.filesVersion(tls);
+        sslOptions = VertxTls.server(tls, config.limits().handshakeTimeoutMs());
+        tlsFilesVersion = version;
+    }
+
+    /**
+     * Certificates rotate without a restart: when a store file changes, the new keys are loaded and
+     * used from the next handshake on; connections already open keep theirs.
+     */
+    private void watchTlsFiles(TlsSettings tls) {
+        reloadTimer = vertx.setPeriodic(tls.reloadCheckMs(), id -> vertx.executeBlocking(() -> {
+            String now = VertxTls.filesVersion(tls);
+            if (now.equals(tlsFilesVersion)) return false;
+            loadTls();
+            return true;
+        }, false).onSuccess(changed -> {
+            if (!changed) return;
+            for (NetServer s : secureServers) s.updateSSLOptions(sslOptions, true);
+            LOG.info("reloaded the TLS key and trust stores of the client port ({} and {})", tls.keyStore().location(),
+                    tls.trustStore() == null ? "the JDK's trust" : tls.trustStore().location());
+        }).onFailure(e -> LOG.error("the TLS stores changed but cannot be loaded: {}; the previous keys stay in use", e.getMessage())));
+    }
+
+    /**
+     * After the TLS handshake: the client's certificate (if any) becomes its x509 identity, as
+     * ZooKeeper's X509AuthenticationProvider makes it; with hostname verification it must name the
+     * client's address. Null when the client sent no certificate; throws when it must be refused.
+     */
+    private String certificateSubject(NetSocket socket) throws SSLPeerUnverifiedException {
+        List<Certificate> chain;
+        try {
+            chain = socket.peerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+        if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate cert)) return null;
+        TlsSettings tls = config.security().tls();
+        if (tls.hostnameVerification() && tls.clientHostnameVerification()) {
+            InetAddress address = socket.remoteAddress() == null ? null : addressOf(socket.remoteAddress().hostAddress());
+            boolean ok = address != null && (CertificateNames.matchesAddress(cert, address)
+                    || (address.isLoopbackAddress() && CertificateNames.matchesHost(cert, "localhost")));
+            if (!ok) {
+                throw new SSLPeerUnverifiedException("the client certificate " + cert.getSubjectX500Principal().getName()
+                        + " does not name the client's address " + socket.remoteAddress().hostAddress()
+                        + " (ssl.hostnameVerification / ssl.clientHostnameVerification)");
+            }
+        }
+        return cert.getSubjectX500Principal().getName();
+    }
+
+    private static InetAddress addressOf(String literal) {
+        try {
+            return InetAddress.getByName(literal); // a literal address: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    // ---- accepting -------------------------------------------------------------------------------
+
+    /** Whether a new connection from {@code address} is within maxCnxns and maxClientCnxns; counts it if so. */
+    private boolean admit(NetSocket socket, String address) {
+        int max = config.limits().maxCnxns();
+        if (max > 0 && connectionCount.incrementAndGet() > max) {
+            connectionCount.decrementAndGet();
+            metrics.connectionsRefusedTotal.increment();
+            metrics.connectionRejected();
+            REFUSAL_LOG.warn("refusing a connection from {}: {} connections open, maxCnxns is {}", address, connections.size(), max);
+            socket.close();
+            return false;
+        }
+        if (max <= 0) connectionCount.incrementAndGet();
+        AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
+            count.decrementAndGet();
+            connectionCount.decrementAndGet();
+            metrics.connectionsRefusedPerAddress.increment();
+            metrics.connectionRejected();
+            REFUSAL_LOG.warn("too many connections from {} - max is {} (maxClientCnxns)", address, config.maxClientCnxns());
+            socket.close();
+            return false;
+        }
+        if (config.maxClientCnxns() <= 0) count.incrementAndGet();
+        return true;
+    }
+
     private final class Listener extends VerticleBase {
-        private final int listenPort;
+        private final boolean secure;
         private NetServer netServer;
 
-        Listener(int listenPort) {
-            this.listenPort = listenPort;
+        Listener(boolean secure) {
+            this.secure = secure;
         }
 
         @Override
         public Future<?> start() {
             NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+            if (secure) VertxTls.secure(options, sslOptions);
             netServer = vertx.createNetServer(options);
+            if (secure) {
+                secureServers.add(netServer);
+                netServer.exceptionHandler(e -> {
+                    metrics.tlsHandshakeFailures.increment();
+                    REFUSAL_LOG.warn("a TLS handshake on the secure client port failed: {}", e.getMessage());
+                });
+            }
             netServer.connectHandler(socket -> {
                 // nc -q1, nc -N and ZooKeeper's FourLetterWordMain shut their sending side right after a
                 // four-letter word. Netty would close the whole socket on that end of input; with half
@@ -194,28 +366,38 @@ public final class ZkServer {
                     internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 }
                 String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-                AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-                if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
-                    count.decrementAndGet();
-                    LOG.warn("too many connections from {} - max is {}", address, config.maxClientCnxns());
-                    metrics.connectionRejected();
-                    socket.close();
-                    return;
+                String subject = null;
+                if (secure) {
+                    try {
+                        subject = certificateSubject(socket);
+                    } catch (SSLPeerUnverifiedException e) {
+                        metrics.tlsHandshakeFailures.increment();
+                        REFUSAL_LOG.warn("refusing the TLS client {}: {}", address, e.getMessage());
+                        socket.close();
+                        return;
+                    }
                 }
-                if (config.maxClientCnxns() <= 0) count.incrementAndGet();
+                if (!admit(socket, address)) return;
                 ClientConnection c = new ClientConnection(ZkServer.this, socket, context);
+                c.tlsEstablished(subject);
                 connections.put(c, Boolean.TRUE);
                 metrics.connections.incrementAndGet();
             });
-            String host = config.host() == null ? "0.0.0.0" : config.host();
+            String host = secure ? secureHost() : config.host() == null ? "0.0.0.0" : config.host();
+            int listenPort = secure ? config.security().securePort() : config.port();
             return netServer.listen(listenPort, host).map(s -> {
-                if (port == 0) port = s.actualPort();
+                if (secure) {
+                    if (securePort < 0) securePort = s.actualPort();
+                } else if (port < 0) {
+                    port = s.actualPort();
+                }
                 return s;
             });
         }
 
         @Override
         public Future<?> stop() {
+            secureServers.remove(netServer);
             for (ClientConnection c : connections.keySet()) c.runOnContext(() -> c.close("server stopping"));
             return netServer == null ? Future.succeededFuture() : netServer.close();
         }

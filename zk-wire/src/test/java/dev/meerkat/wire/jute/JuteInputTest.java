@@ -104,8 +104,13 @@ class JuteInputTest {
             assertThatThrownBy(() -> new JuteInput(bytes(len, 0)).readBuffer())
                     .isInstanceOf(JuteException.class).hasMessageContaining("negative");
             assertThatThrownBy(() -> new JuteInput(bytes(len, 0)).readString()).isInstanceOf(JuteException.class);
-            assertThatThrownBy(() -> new JuteInput(bytes(len, 0)).readStringVector())
-                    .isInstanceOf(JuteException.class);
+        }
+    }
+
+    @Test
+    void negativeVectorCountsOtherThanMinusOneAreEmptyAsInZooKeeper() throws Exception {
+        for (int len : new int[] {-2, -3, -100, Integer.MIN_VALUE}) {
+            assertThat(new JuteInput(bytes(len, 0)).readStringVector()).isEmpty();
         }
     }
 

@@ -58,7 +58,6 @@ class MalformedInputTest {
             {Integer.MAX_VALUE},          // path length far beyond the frame
             {1, 0x2f000000, 5},           // path "/" then data length 5 with too few bytes
             {-1, -1, 0x7fffffff},         // null path, null data, absurd ACL count
-            {-1, -1, -7},                 // negative ACL count
         };
         for (int[] ints : bodies) {
             JuteOutput out = new JuteOutput();

@@ -39,7 +39,10 @@ final class Frames {
     static RecordParser read(NetSocket socket, Consumer<Frame> onFrame, Consumer<String> onViolation) {
         RecordParser parser = RecordParser.newFixed(4, socket);
         boolean[] readingLength = {true};
+        int[] expected = {4};
         parser.handler(record -> {
+            // At the end of the stream RecordParser hands over what is left as a short record: not a frame.
+            if (record.length() != expected[0]) return;
             if (readingLength[0]) {
                 int length = record.getInt(0);
                 if (length < 1 || length > MAX_FRAME) {
@@ -47,9 +50,11 @@ final class Frames {
                     return;
                 }
                 readingLength[0] = false;
+                expected[0] = length;
                 parser.fixedSizeMode(length);
             } else {
                 readingLength[0] = true;
+                expected[0] = 4;
                 parser.fixedSizeMode(4);
                 onFrame.accept(new Frame(record.getByte(0), record.slice(1, record.length())));
             }

@@ -27,6 +27,7 @@ final class InboundLink {
     private final PeerListener listener;
     private final VertxPeerTransport transport;
     private final RecordParser parser;
+    private final dev.meerkat.core.tls.TlsSettings tls;
     private long peerId;
     private PeerMessage held;
     private boolean closed;
@@ -38,6 +39,7 @@ final class InboundLink {
         this.cluster = cluster;
         this.listener = listener;
         this.transport = transport;
+        this.tls = config.tls();
         this.parser = Frames.read(socket, this::onFrame, violation -> close("bad frame: " + violation));
         socket.closeHandler(v -> {
             closed = true;
@@ -92,17 +94,62 @@ final class InboundLink {
             refuse(Hello.Refusal.UNKNOWN_SERVER, "server " + hello.fromId() + " is not in this server's ensemble " + cluster.quorumShape());
             return;
         }
+        String impostor = certificateProblem(hello.fromId());
+        if (impostor != null) {
+            LOG.error("refusing the link from {} claiming to be server {}: {}", socket.remoteAddress(), hello.fromId(), impostor);
+            refuse(Hello.Refusal.UNKNOWN_SERVER, impostor);
+            return;
+        }
         if (!dynamic && (hello.fingerprint() != cluster.quorumFingerprint() || !hello.quorumShape().equals(cluster.quorumShape()))) {
             String detail = "server " + hello.fromId() + " is configured with the ensemble [" + hello.quorumShape()
                     + "] but server " + cluster.myId() + " with [" + cluster.quorumShape() + "]";
             LOG.error("refusing the link from server {}: {}", hello.fromId(), detail);
             listener.onConfigMismatch(hello.fromId(), hello.quorumShape());
-            refuse(Hello.Refusal.CONFIG_MISMATCH, detail);
+            // The refusal carries this server's list: the refused server reports it as the other side's
+            // (PeerListener.onConfigMismatch), whichever of the two links is refused first.
+            refuse(Hello.Refusal.CONFIG_MISMATCH, cluster.quorumShape());
             return;
         }
         peerId = hello.fromId();
         socket.write(Frames.frame(Frames.HELLO_OK, new byte[0]));
         transport.inboundOpened(peerId, this);
+    }
+
+    /**
+     * With sslQuorum the TLS handshake has proven the peer holds a trusted certificate; with
+     * hostname verification (as ZooKeeper's quorum does) that certificate must also name the
+     * address this server's configuration gives for the server it claims to be, so one trusted
+     * server cannot pose as another. A server not (yet) in the configuration (one joining by
+     * reconfig) has no configured address: its certificate must name the address it connects from.
+     * Null when all is well.
+     */
+    private String certificateProblem(long claimed) {
+        if (tls == null) return null;
+        java.security.cert.X509Certificate cert;
+        try {
+            var chain = socket.peerCertificates();
+            cert = chain.isEmpty() ? null : (java.security.cert.X509Certificate) chain.get(0);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            cert = null;
+        }
+        if (cert == null) return "no certificate";
+        if (!tls.hostnameVerification()) return null;
+        dev.meerkat.core.cluster.ServerSpec configured = transport.server(claimed);
+        String host = configured != null ? configured.host()
+                : socket.remoteAddress() == null ? "" : socket.remoteAddress().hostAddress();
+        // Only a literal address is parsed here (no name lookup on an event loop); a name is matched as a name.
+        if (host.matches("[0-9.]+") || host.indexOf(':') >= 0) {
+            try {
+                java.net.InetAddress address = java.net.InetAddress.getByName(host);
+                if (dev.meerkat.core.tls.CertificateNames.matchesAddress(cert, address)) return null;
+            } catch (java.net.UnknownHostException e) {
+                // not an address after all
+            }
+        }
+        if (dev.meerkat.core.tls.CertificateNames.matchesHost(cert, host)) return null;
+        return "its certificate " + cert.getSubjectX500Principal().getName() + " does not name " + host
+                + (configured != null ? ", the address of server." + claimed : ", the address server " + claimed + " connects from")
+                + " (ssl.quorum.hostnameVerification)";
     }
 
     private void refuse(Hello.Refusal reason, String detail) {

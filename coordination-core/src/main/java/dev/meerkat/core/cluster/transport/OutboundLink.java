@@ -173,13 +173,8 @@ final class OutboundLink {
                     LOG.error("server {} at {}:{} refused this server's link: {} ({})", peer.id(), peer.host(), peer.peerPort(), reason, detail);
                     mismatchReported = true;
                 }
-                if (reason == Hello.Refusal.CONFIG_MISMATCH || reason == Hello.Refusal.WRONG_SERVER) {
-                    // The refusal ends "... but server N with [its shape]": the node wants the shape alone.
-                    int at = detail.lastIndexOf(" with [");
-                    String theirs = reason == Hello.Refusal.CONFIG_MISMATCH && at >= 0 && detail.endsWith("]")
-                            ? detail.substring(at + " with [".length(), detail.length() - 1) : detail;
-                    listener.onConfigMismatch(peer.id(), theirs);
-                }
+                // A CONFIG_MISMATCH refusal's detail is the refusing server's list (InboundLink).
+                if (reason == Hello.Refusal.CONFIG_MISMATCH || reason == Hello.Refusal.WRONG_SERVER) listener.onConfigMismatch(peer.id(), detail);
                 failedAttempts = Math.max(failedAttempts, 8); // no point in hurrying back
                 s.close();
             }

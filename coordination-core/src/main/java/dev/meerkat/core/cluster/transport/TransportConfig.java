@@ -10,15 +10,23 @@ package dev.meerkat.core.cluster.transport;
  * @param maxBackoffMs         the longest pause between reconnection attempts
  * @param maxQueuedBytes       bytes a link may hold for sending; beyond that, sends are refused
  * @param listenOnAllAddresses quorumListenOnAllIPs: bind the peer port on every interface
+ * @param tls                  sslQuorum with ssl.quorum.*: TLS both ways, certificates required and
+ *                             checked against the claimed server's address; null for plain TCP
  */
 public record TransportConfig(int connectTimeoutMs, int handshakeTimeoutMs, int pingIntervalMs, int deadAfterMs,
-                              int maxBackoffMs, long maxQueuedBytes, boolean listenOnAllAddresses) {
+                              int maxBackoffMs, long maxQueuedBytes, boolean listenOnAllAddresses,
+                              dev.meerkat.core.tls.TlsSettings tls) {
 
     public static TransportConfig defaults() {
-        return new TransportConfig(1000, 3000, 250, 3000, 1000, 64L << 20, false);
+        return new TransportConfig(1000, 3000, 250, 3000, 1000, 64L << 20, false, null);
     }
 
     public TransportConfig withListenOnAllAddresses(boolean all) {
-        return new TransportConfig(connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs, maxBackoffMs, maxQueuedBytes, all);
+        return new TransportConfig(connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs, maxBackoffMs, maxQueuedBytes, all, tls);
+    }
+
+    public TransportConfig withTls(dev.meerkat.core.tls.TlsSettings quorumTls) {
+        return new TransportConfig(connectTimeoutMs, handshakeTimeoutMs, pingIntervalMs, deadAfterMs, maxBackoffMs, maxQueuedBytes,
+                listenOnAllAddresses, quorumTls);
     }
 }

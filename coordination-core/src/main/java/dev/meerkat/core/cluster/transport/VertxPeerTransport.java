@@ -7,6 +7,8 @@ import dev.meerkat.core.cluster.PeerListener;
 import dev.meerkat.core.cluster.PeerMessage;
 import dev.meerkat.core.cluster.PeerTransport;
 import dev.meerkat.core.cluster.ServerSpec;
+import dev.meerkat.core.tls.TlsSettings;
+import dev.meerkat.core.tls.VertxTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -35,6 +37,8 @@ public final class VertxPeerTransport implements PeerTransport {
     private final Map<Long, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Map<Long, InboundLink> inbound = new ConcurrentHashMap<>();
     private NetServer server;
+    /** The servers of the configuration the links follow (null: the one this server started with). */
+    private volatile Map<Long, ServerSpec> servers;
     private volatile int port = -1;
     private boolean closed;
 
@@ -43,8 +47,22 @@ public final class VertxPeerTransport implements PeerTransport {
         this.cluster = cluster;
         this.listener = listener;
         this.config = config;
-        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs())
-                .setTcpNoDelay(true).setTcpKeepAlive(true));
+        NetClientOptions options = new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true).setTcpKeepAlive(true);
+        if (config.tls() != null) VertxTls.secure(options, tls(() -> VertxTls.client(config.tls(), config.handshakeTimeoutMs())));
+        this.client = vertx.createNetClient(options);
+    }
+
+    interface TlsLoader<T> {
+        T load() throws Exception;
+    }
+
+    /** Reads the quorum's key and trust stores (at start-up, on the starting thread). */
+    private static <T> T tls(TlsLoader<T> loader) {
+        try {
+            return loader.load();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the ssl.quorum key or trust store: " + e.getMessage(), e);
+        }
     }
 
     /** Binds the peer port and starts connecting to every peer; completes once the port is bound. */
@@ -52,7 +70,15 @@ public final class VertxPeerTransport implements PeerTransport {
         VertxPeerTransport t = new VertxPeerTransport(vertx, cluster, listener, config);
         ServerSpec self = cluster.self();
         String host = config.listenOnAllAddresses() ? "0.0.0.0" : self.host();
-        t.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true));
+        NetServerOptions serverOptions = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true).setReuseAddress(true);
+        if (config.tls() != null) {
+            // Between servers a certificate is always required, whatever ssl.quorum.clientAuth says.
+            TlsSettings tls = config.tls();
+            TlsSettings need = new TlsSettings(tls.keyStore(), tls.trustStore(), TlsSettings.ClientAuth.NEED, tls.protocol(),
+                    tls.enabledProtocols(), tls.cipherSuites(), tls.hostnameVerification(), tls.clientHostnameVerification(), 0);
+            VertxTls.secure(serverOptions, tls(() -> VertxTls.server(need, config.handshakeTimeoutMs())));
+        }
+        t.server = vertx.createNetServer(serverOptions);
         t.server.connectHandler(socket -> new InboundLink(vertx, socket, cluster, listener, t, config));
         return t.server.listen(cluster.bindPeerPort(), host).map(s -> {
             t.port = s.actualPort();
@@ -79,6 +105,7 @@ public final class VertxPeerTransport implements PeerTransport {
     @Override
     public synchronized void updatePeers(DynamicConfig config) {
         if (closed) return;
+        servers = Map.copyOf(config.servers());
         for (Map.Entry<Long, OutboundLink> e : Map.copyOf(outbound).entrySet()) {
             ServerSpec wanted = config.servers().get(e.getKey());
             if (wanted == null || !sameAddress(wanted, e.getValue().peer())) {
@@ -95,6 +122,12 @@ public final class VertxPeerTransport implements PeerTransport {
             outbound.put(peer.id(), link);
             link.start();
         }
+    }
+
+    /** Server {@code id} as the configuration the links follow has it; null when it is not in it. */
+    ServerSpec server(long id) {
+        Map<Long, ServerSpec> now = servers;
+        return now != null ? now.get(id) : cluster.server(id);
     }
 
     private static boolean sameAddress(ServerSpec a, ServerSpec b) {
