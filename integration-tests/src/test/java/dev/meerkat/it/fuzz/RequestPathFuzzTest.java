@@ -9,6 +9,7 @@ import dev.meerkat.wire.proto.ConnectRequest;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +33,21 @@ class RequestPathFuzzTest {
     private static ZooKeeper bystander;
     private static byte[] connect;
     private static long inputs;
+    private static final String SEED = "/bystander/seed";
 
     @BeforeAll
     static void start() throws Exception {
         meerkat = Meerkat.start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(null)
                 .withMaxClientCnxns(0).withContainerCheckIntervalMs(50));
         bystander = Clients.connect(meerkat.connectString());
-        bystander.create("/seed", "data".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        // The fuzzer's sessions may do anything an anonymous client may (a setACL on an open node
+        // included): the bystander's node is readable by all and changeable by the bystander only,
+        // under a parent that only the bystander can add to or remove from.
+        bystander.addAuthInfo("digest", ("bystander:" + java.util.UUID.randomUUID()).getBytes());
+        List<ACL> mine = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
+        mine.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
+        bystander.create("/bystander", null, mine, CreateMode.PERSISTENT);
+        bystander.create(SEED, "data".getBytes(), mine, CreateMode.PERSISTENT);
         JuteOutput o = new JuteOutput();
         int mark = o.beginFrame();
         new ConnectRequest(0, 0, 4000, 0, new byte[16], false).write(o);
@@ -57,7 +68,7 @@ class RequestPathFuzzTest {
 
     private static void bystanderIsServed() throws Exception {
         CompletableFuture<Integer> rc = new CompletableFuture<>();
-        bystander.exists("/seed", false, (code, path, ctx, stat) -> rc.complete(code), null);
+        bystander.exists(SEED, false, (code, path, ctx, stat) -> rc.complete(code), null);
         if (rc.get(10, TimeUnit.SECONDS) != 0) throw new AssertionError("the bystander's read failed with " + rc.get());
     }
 
