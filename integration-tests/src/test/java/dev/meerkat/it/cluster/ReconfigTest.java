@@ -112,15 +112,21 @@ public class ReconfigTest {
             e.stop(4);
             e.stop(5);
 
-            // Remove the leader: it hands its leadership over first.
+            // Remove the leader: it hands its leadership over first. Asked through the servers that stay,
+            // as in replaceEveryServerOneByOne: the removed server closes its clients' connections, and
+            // a request in flight on one of them ends in ConnectionLoss.
             int leader = e.leader();
-            String withoutLeader = change(z, load, stalls, "remove the leader (server " + leader + ")", null, Integer.toString(leader));
-            assertThat(members(withoutLeader)).doesNotContainKey(leader).hasSize(2);
-            int newLeader = e.leader();
-            assertThat(newLeader).isNotEqualTo(leader);
-            // ...and it comes back as a participant, catching up from where it was.
-            String back = change(z, load, stalls, "re-add server " + leader, e.serverLine(leader, false), null);
-            assertThat(members(back)).containsEntry(leader, "participant").hasSize(3);
+            List<Integer> staying = new ArrayList<>(List.of(1, 2, 3));
+            staying.remove(Integer.valueOf(leader));
+            try (ZooKeeperAdmin viaOthers = admin(e.connectString(staying))) {
+                String withoutLeader = change(viaOthers, load, stalls, "remove the leader (server " + leader + ")", null, Integer.toString(leader));
+                assertThat(members(withoutLeader)).doesNotContainKey(leader).hasSize(2);
+                int newLeader = e.leader();
+                assertThat(newLeader).isNotEqualTo(leader);
+                // ...and it comes back as a participant, catching up from where it was.
+                String back = change(viaOthers, load, stalls, "re-add server " + leader, e.serverLine(leader, false), null);
+                assertThat(members(back)).containsEntry(leader, "participant").hasSize(3);
+            }
             e.awaitServing(Duration.ofSeconds(30), 1, 2, 3);
 
             int acks = load.ackCount();
