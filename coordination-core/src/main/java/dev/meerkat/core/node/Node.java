@@ -244,7 +244,14 @@ public final class Node implements AutoCloseable {
 
     /** Called (once, on a node thread) when the node stops on an error it cannot go on from. */
     public void onFailure(Consumer<Throwable> handler) {
-        failureHandlers.add(handler);
+        Throwable already;
+        synchronized (failureHandlers) {
+            already = failure;
+            if (already == null) failureHandlers.add(handler);
+        }
+        // A node can fail while its server is still starting (a peer's refusal, say), before the
+        // server registers its handler: that handler must still hear of it, or the process lingers.
+        if (already != null) handler.accept(already);
     }
 
     /** Opens a session; on success {@code owner} holds it. */
