@@ -96,6 +96,9 @@ class KafkaOnEnsembleTest {
                     .until(() -> children(zk, "/kafka/brokers/ids").size() == 3 && exists(zk, "/kafka/controller"));
             String bootstrap = brokers.get(0).bootstrap() + "," + brokers.get(1).bootstrap() + "," + brokers.get(2).bootstrap();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                // Registered in the coordinator is not yet known to every broker (the controller tells them).
+                await("every broker knows the other two").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == 3);
                 admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3).configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
             }
             int controller = controllerId(zk);

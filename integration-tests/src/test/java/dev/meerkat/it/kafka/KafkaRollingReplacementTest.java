@@ -52,6 +52,9 @@ class KafkaRollingReplacementTest {
                                 && KafkaOnEnsembleTest.exists(zk, "/kafka/controller"));
                 String bootstrap = brokers.get(0).bootstrap() + "," + brokers.get(1).bootstrap();
                 try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                    // Registered in the coordinator is not yet known to every broker (the controller tells them).
+                    await("every broker knows the other").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == 2);
                     admin.createTopics(List.of(new NewTopic("orders", 3, (short) 2).configs(Map.of("min.insync.replicas", "2"))))
                             .all().get(60, TimeUnit.SECONDS);
                 }
