@@ -210,6 +210,12 @@ final class Reconfigurator {
     /** Checks a request as ZooKeeper's leader does; null when taken on. */
     private ErrorCode accept(long origin, long requestId, ReconfigSpec spec, boolean continuation, long nowNanos) {
         if (!dynamic) return ErrorCode.RECONFIG_DISABLED;
+        // A job whose last step is applied has answered its client already; step() may not have
+        // cleared it yet, and the next request must not see it as in progress.
+        if (job != null && job.transferTo == 0 && job.proposedAny && job.failWith == null
+                && lastApplied.getAsLong() >= raft.configIndex() && configs.current().sameServers(job.target)) {
+            job = null;
+        }
         if (job != null) return ErrorCode.RECONFIG_IN_PROGRESS;
         if (!continuation && raft.configIndex() > raft.commitIndex()) return ErrorCode.RECONFIG_IN_PROGRESS;
         DynamicConfig current = configs.current();

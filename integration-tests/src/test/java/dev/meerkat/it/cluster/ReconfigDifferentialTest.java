@@ -97,6 +97,9 @@ class ReconfigDifferentialTest {
             String afterFive = change(z, load, stalls, "add observer 5", five, null);
             seen.add("add 5: members " + ReconfigTest.members(afterFive));
             e.awaitServing(Duration.ofSeconds(60), 1, 2, 3, 4, 5);
+            // A server that has just joined may still be replaying the configurations before its own.
+            await("5 serves as an observer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> e.mode(5).equals("observer"));
             seen.add("add 5: mode of 5: " + e.mode(5));
             seen.add("add 5: every server has it: " + everyServerHas(e, afterFive, 1, 2, 3, 4, 5));
 
