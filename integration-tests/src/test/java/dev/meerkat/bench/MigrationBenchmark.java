@@ -118,9 +118,11 @@ public final class MigrationBenchmark {
         long s = System.nanoTime();
         try (Meerkat m = Meerkat.start(ServerConfig.defaults().withClientPort(0).withClientPortAddress("127.0.0.1").withDataDir(dir))) {
             double ms = (System.nanoTime() - s) / 1e6;
-            try (org.apache.zookeeper.ZooKeeper c = new org.apache.zookeeper.ZooKeeper(m.connectString(), 30_000, e -> { })) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (c.getState() != org.apache.zookeeper.ZooKeeper.States.CONNECTED && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+            try (org.apache.zookeeper.ZooKeeper c = new org.apache.zookeeper.ZooKeeper(m.connectString(), 30_000, e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) connected.countDown();
+            })) {
+                if (!connected.await(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("no connection to Meerkat");
                 if (c.exists(mustExist, false) == null) throw new IllegalStateException(mustExist + " missing on Meerkat");
             }
             return ms;

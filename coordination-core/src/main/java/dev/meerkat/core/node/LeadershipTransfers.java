@@ -54,11 +54,6 @@ public final class LeadershipTransfers {
                         + ", not to server " + w.target()));
             }
         }
-        waiting.removeIf(w -> {
-            if (!w.done().isDone()) return false;
-            failed++;
-            return true;
-        });
         publish(last);
     }
 

@@ -212,10 +212,7 @@ final class Reconfigurator {
         if (!dynamic) return ErrorCode.RECONFIG_DISABLED;
         // A job whose last step is applied has answered its client already; step() may not have
         // cleared it yet, and the next request must not see it as in progress.
-        if (job != null && job.transferTo == 0 && job.proposedAny && job.failWith == null
-                && lastApplied.getAsLong() >= raft.configIndex() && configs.current().sameServers(job.target)) {
-            job = null;
-        }
+        if (job != null && job.transferTo == 0 && lastStepApplied() && succeeded(configs.current())) job = null;
         if (job != null) return ErrorCode.RECONFIG_IN_PROGRESS;
         if (!continuation && raft.configIndex() > raft.commitIndex()) return ErrorCode.RECONFIG_IN_PROGRESS;
         DynamicConfig current = configs.current();
@@ -268,7 +265,7 @@ final class Reconfigurator {
             }
             return;
         }
-        if (!raft.configChangeAllowed() || lastApplied.getAsLong() < raft.configIndex()) return;
+        if (!raft.configChangeAllowed() || !lastStepApplied()) return;
         if (nowNanos - job.acceptedNanos > JOB_LIMIT_NANOS) {
             LOG.warn("reconfig towards {} gave up after {} s, at {}", job.target, TimeUnit.NANOSECONDS.toSeconds(JOB_LIMIT_NANOS), configs.current());
             finish(job.failWith != null ? job.failWith : ErrorCode.NEW_CONFIG_NO_QUORUM);
@@ -276,7 +273,7 @@ final class Reconfigurator {
         }
         DynamicConfig current = configs.current();
         if (current.sameServers(job.target)) {
-            if (job.proposedAny && job.failWith == null) {
+            if (succeeded(current)) {
                 job = null; // the last step answered the client when it was applied
                 return;
             }
@@ -289,6 +286,16 @@ final class Reconfigurator {
             return;
         }
         planAndPropose(current, nowNanos);
+    }
+
+    /** Whether the last step proposed has been applied here (the next may be planned). */
+    private boolean lastStepApplied() {
+        return lastApplied.getAsLong() >= raft.configIndex();
+    }
+
+    /** Whether the job reached its target by its own steps: its last one answered the client. */
+    private boolean succeeded(DynamicConfig current) {
+        return job.proposedAny && job.failWith == null && current.sameServers(job.target);
     }
 
     private void planAndPropose(DynamicConfig current, long nowNanos) {
@@ -441,7 +448,7 @@ final class Reconfigurator {
      */
     private void bootstrap() {
         if (!dynamic || configs.published().version() != 0 || bootstrapTerm == raft.term()) return;
-        if (!raft.configChangeAllowed() || lastApplied.getAsLong() < raft.configIndex()) return;
+        if (!raft.configChangeAllowed() || !lastStepApplied()) return;
         bootstrapTerm = raft.term();
         DynamicConfig fromFile = configs.current();
         if (!fromFile.membership().equals(raft.membership())) {

@@ -1,12 +1,7 @@
 package dev.meerkat.it.cluster;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -379,18 +374,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
     /** A four-letter word sent straight to the server (not through its proxy); "" when it is down or closes. */
     public String fourLetterWord(int id, String word) {
         Integer port = clientPorts.get(id);
-        if (port == null || !running.containsKey(id)) return "";
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            // No half-close: the server answers and closes; reading until then gets the whole answer.
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
-        }
+        return port == null || !running.containsKey(id) ? "" : ServerProbes.fourLetterWord(port, word, false);
     }
 
     /** The value of one mntr key on server {@code id}, or null. */
@@ -404,10 +388,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** "leader", "follower", "observer", or "" when the server does not serve. */
     public String mode(int id) {
-        for (String line : fourLetterWord(id, "srvr").split("\n")) {
-            if (line.startsWith("Mode: ")) return line.substring(6).trim();
-        }
-        return "";
+        return ServerProbes.mode(fourLetterWord(id, "srvr"));
     }
 
     /** The server that leads now, after waiting for one that every running participant agrees on. */
@@ -431,13 +412,7 @@ public final class MeerkatEnsemble implements AutoCloseable {
 
     /** Waits until every running server serves clients (it has a leader). */
     public void awaitAllServing(Duration atMost) {
-        await("every running server serving").atMost(atMost).pollInterval(Duration.ofMillis(25)).until(() -> {
-            for (int id : running.keySet()) {
-                String mode = mode(id);
-                if (!(mode.equals("leader") || mode.equals("follower") || mode.equals("observer"))) return false;
-            }
-            return true;
-        });
+        ServerProbes.awaitServing("every running server serving", atMost, running::keySet, this::mode);
     }
 
     /** The last applied zxid of every running server. */

@@ -1,11 +1,6 @@
 package dev.meerkat.it.cluster;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,25 +176,12 @@ public final class ReconfigurableEnsemble implements DynamicEnsemble {
     @Override
     public String fourLetterWord(int id, String word) {
         Integer port = clientPorts.get(id);
-        if (port == null || !running.containsKey(id)) return "";
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
-        }
+        return port == null || !running.containsKey(id) ? "" : ServerProbes.fourLetterWord(port, word, false);
     }
 
     @Override
     public String mode(int id) {
-        for (String line : fourLetterWord(id, "srvr").split("\n")) {
-            if (line.startsWith("Mode: ")) return line.substring(6).trim();
-        }
-        return "";
+        return ServerProbes.mode(fourLetterWord(id, "srvr"));
     }
 
     public String mntr(int id, String key) {
@@ -212,28 +194,13 @@ public final class ReconfigurableEnsemble implements DynamicEnsemble {
     /** The leader, once one of the running servers says it leads. */
     @Override
     public int leader() {
-        int[] found = {0};
-        await("a leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            for (int id : running.keySet()) {
-                if (mode(id).equals("leader")) {
-                    found[0] = id;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
+        return ServerProbes.awaitLeader("a leader", Duration.ofSeconds(60), running::keySet, this::mode);
     }
 
     @Override
     public void awaitServing(Duration atMost, int... ids) {
-        await("servers " + java.util.Arrays.toString(ids) + " serving").atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (int id : ids) {
-                String mode = mode(id);
-                if (!(mode.equals("leader") || mode.equals("follower") || mode.equals("observer"))) return false;
-            }
-            return true;
-        });
+        ServerProbes.awaitServing("servers " + java.util.Arrays.toString(ids) + " serving", atMost,
+                () -> java.util.Arrays.stream(ids).boxed().toList(), this::mode);
     }
 
     public String stderrTail(int id, int chars) {

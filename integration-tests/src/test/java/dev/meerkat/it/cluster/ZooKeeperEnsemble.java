@@ -1,12 +1,8 @@
 package dev.meerkat.it.cluster;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,49 +136,19 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     public String fourLetterWord(int id, String word) {
-        if (!running.containsKey(id)) return "";
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ports.get(id)[0])) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            s.shutdownOutput();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
-        }
+        return running.containsKey(id) ? ServerProbes.fourLetterWord(ports.get(id)[0], word, true) : "";
     }
 
     public String mode(int id) {
-        for (String line : fourLetterWord(id, "srvr").split("\n")) {
-            if (line.startsWith("Mode: ")) return line.substring(6).trim();
-        }
-        return "";
+        return ServerProbes.mode(fourLetterWord(id, "srvr"));
     }
 
     public int leader() {
-        int[] found = {0};
-        await("a ZooKeeper leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            for (int id : running.keySet()) {
-                if (mode(id).equals("leader")) {
-                    found[0] = id;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
+        return ServerProbes.awaitLeader("a ZooKeeper leader", Duration.ofSeconds(60), running::keySet, this::mode);
     }
 
     public void awaitAllServing(Duration atMost) {
-        await("every ZooKeeper server serving").atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (int id : running.keySet()) {
-                String mode = mode(id);
-                if (!(mode.equals("leader") || mode.equals("follower") || mode.equals("observer"))) return false;
-            }
-            return true;
-        });
+        ServerProbes.awaitServing("every ZooKeeper server serving", atMost, running::keySet, this::mode);
     }
 
     @Override
