@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class ColdStartProbe {
     public static void main(String[] args) throws Exception {
         org.slf4j.LoggerFactory.getLogger(ColdStartProbe.class).debug("logging is up");
-        if (args[0].equals("vertx")) {
-            bareVertx();
+        if (args[0].equals("nio")) {
+            bareNio();
             return;
         }
         boolean meerkat = args[0].equals("meerkat");
@@ -41,22 +41,44 @@ public final class ColdStartProbe {
     }
 
     /**
-     * The floor under any Vert.x server: a bare Vert.x 5 NetServer answering one request, set up as
-     * Meerkat sets its own up (no DNS client, no file cache, no Netty JFR events).
+     * The floor under any server of this JVM: a bare JDK NIO server (a selector thread, as
+     * Meerkat's plain client port) answering one request.
      */
-    private static void bareVertx() throws Exception {
-        System.setProperty("vertx.disableDnsResolver", "true");
-        System.setProperty("io.netty.jfr.enabled", "false");
+    private static void bareNio() throws Exception {
         long t0 = System.nanoTime();
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2)
-                .setWorkerPoolSize(2).setInternalBlockingPoolSize(2)
-                .setFileSystemOptions(new io.vertx.core.file.FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
-        io.vertx.core.net.NetServer server = vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setTcpNoDelay(true));
-        server.connectHandler(socket -> socket.handler(request -> socket.write("imok").onComplete(done -> socket.close())));
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
-        String answer = ruok(server.actualPort());
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open();
+        server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        server.configureBlocking(false);
+        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+        server.register(selector, java.nio.channels.SelectionKey.OP_ACCEPT);
+        Thread loop = new Thread(() -> {
+            try {
+                while (selector.isOpen()) {
+                    selector.select();
+                    for (java.nio.channels.SelectionKey k : selector.selectedKeys()) {
+                        if (k.isAcceptable()) {
+                            java.nio.channels.SocketChannel c = server.accept();
+                            if (c == null) continue;
+                            c.configureBlocking(false);
+                            c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                        } else if (k.isReadable()) {
+                            java.nio.channels.SocketChannel c = (java.nio.channels.SocketChannel) k.channel();
+                            c.read(java.nio.ByteBuffer.allocate(4));
+                            c.write(java.nio.ByteBuffer.wrap("imok".getBytes(StandardCharsets.US_ASCII)));
+                            c.close();
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (Exception e) {
+                // Closed.
+            }
+        }, "bare-nio");
+        loop.setDaemon(true);
+        loop.start();
+        String answer = ruok(((java.net.InetSocketAddress) server.getLocalAddress()).getPort());
         long t1 = System.nanoTime();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+        server.close();
         if (!answer.equals("imok")) throw new AssertionError("answered " + answer);
         System.out.println("COLD_MS=" + (t1 - t0) / 1e6);
     }

@@ -32,7 +32,7 @@ public final class GroupCommitProbe {
         Node node = new Node(NodeConfig.defaults(), log, null).start();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ZkServer server = ZkServer.start(vertx, node, WireConfig.defaults(2000).withHost("127.0.0.1").withPort(0).withMaxClientCnxns(0), 2)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
         String connect = "127.0.0.1:" + server.port();
         System.out.println("| workload | clients | ops/s | writes/s | syncs/s | writes per sync |");
         System.out.println("|---|---:|---:|---:|---:|---:|");

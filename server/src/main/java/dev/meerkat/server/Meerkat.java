@@ -29,11 +29,12 @@ import dev.meerkat.server.http.HttpRoutes;
 import dev.meerkat.server.ops.AdminCommands;
 import dev.meerkat.server.ops.AdminRoutes;
 import dev.meerkat.server.ops.MeteredLogStore;
+import dev.meerkat.server.ops.Meters;
+import dev.meerkat.wire.server.ServerMetrics;
 import dev.meerkat.server.ops.MetricsRoutes;
 import dev.meerkat.server.ops.Operations;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ public final class Meerkat implements AutoCloseable {
 
     /** What a started server is made of, in the order it is closed (reversed). */
     private record Parts(Vertx vertx, DataDirectory dataDirectory, Node node, PeerTransport peers, ZkServer zkServer,
-                         PrometheusMeterRegistry meters, AdminHttpServer adminServer, AdminHttpServer metricsServer,
+                         AdminHttpServer adminServer, AdminHttpServer metricsServer,
                          Operations operations, BrokerRegistry kafkaRegistry) {
     }
 
@@ -113,10 +114,15 @@ public final class Meerkat implements AutoCloseable {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
         int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        // Vert.x comes up on its own thread while the node starts here: on a cold JVM each is mostly class loading.
-        CompletableFuture<Vertx> vertxStarting = VertxStarter.startAsync(loops, config.adminEnabled());
-        // One registry for every meter of this server, whoever exposes it.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The plain client port needs no Vert.x; the peers, TLS and HTTP do. When needed it comes up
+        // on its own thread while the node starts here: on a cold JVM each is mostly class loading.
+        boolean needsVertx = !cluster.isStandalone() || config.adminEnabled() || config.operations().prometheusEnabled()
+                || config.security().secureClientPort() >= 0;
+        CompletableFuture<Vertx> vertxStarting = needsVertx ? VertxStarter.startAsync(loops, config.adminEnabled())
+                : CompletableFuture.completedFuture(null);
+        // One registry for every meter of this server, whoever exposes it; made now only if it is served.
+        Meters meters = new Meters();
+        if (config.adminEnabled() || config.operations().prometheusEnabled() || config.kafkaView().enabled()) meters.registry();
         Operations ops = new Operations(config, meters);
         DataDirectory dir = null;
         LogStore log;
@@ -173,7 +179,7 @@ public final class Meerkat implements AutoCloseable {
         } catch (RuntimeException e) {
             // A bad security setting (the SASL login, say) stops the server before anything listens.
             metered.close();
-            vertx.close();
+            closeVertx(vertx);
             if (dir != null) dir.close();
             throw e;
         }
@@ -194,7 +200,7 @@ public final class Meerkat implements AutoCloseable {
             node.start(peers);
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             peers.close();
-            vertx.close();
+            closeVertx(vertx);
             metered.close();
             if (dir != null) dir.close();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -205,19 +211,20 @@ public final class Meerkat implements AutoCloseable {
         QuorumView quorum = new NodeQuorumView(node);
         ops.attachNode(node, quorum, dir == null ? null : dir.snapshotDirectory(), dir == null ? null : dir.logDirectory(), metered);
         BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
-                ? startKafkaRegistry(node, meters, config.kafkaView(), dir) : null;
+                ? startKafkaRegistry(node, meters.registry(), config.kafkaView(), dir) : null;
         ZkServer server = null;
         AdminHttpServer admin = null;
         try {
             listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
             server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops));
-            WireMeters.bind(server.metrics(), meters);
-            ops.attachServer(server, vertx);
+            ServerMetrics clientMetrics = server.metrics();
+            meters.bind(r -> WireMeters.bind(clientMetrics, r));
+            ops.attachServer(server);
             if (config.adminEnabled()) {
                 listening = "the AdminServer on " + config.adminAddress() + ":" + config.adminPort();
                 List<HttpRoutes> routes = new ArrayList<>();
                 routes.add(new AdminRoutes(new AdminCommands(ops, vertx), config.operations().adminCommandUrl()));
-                routes.add(new MetricsRoutes(meters, vertx));
+                routes.add(new MetricsRoutes(meters.registry(), vertx));
                 if (kafka != null) routes.add(kafka::mount);
                 admin = startAdmin(vertx, config, routes);
             }
@@ -225,18 +232,18 @@ public final class Meerkat implements AutoCloseable {
             if (config.operations().prometheusEnabled()) {
                 listening = "the Prometheus endpoint on " + config.operations().metricsHost() + ":" + config.operations().metricsPort();
                 metricsServer = await(AdminHttpServer.start(vertx, "Prometheus metrics", config.operations().metricsHost(),
-                        config.operations().metricsPort(), List.of(new MetricsRoutes(meters, vertx))));
+                        config.operations().metricsPort(), List.of(new MetricsRoutes(meters.registry(), vertx))));
             }
-            return new Meerkat(config, new Parts(vertx, dir, node, peers, server, meters, admin, metricsServer, ops, kafka), t0);
+            return new Meerkat(config, new Parts(vertx, dir, node, peers, server, admin, metricsServer, ops, kafka), t0);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            ops.stop(vertx);
+            ops.stop();
             if (admin != null) admin.close();
             if (server != null) server.close();
             if (kafka != null) kafka.close();
             node.close();
             peers.close();
-            vertx.close();
+            closeVertx(vertx);
             if (dir != null) dir.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
@@ -273,11 +280,19 @@ public final class Meerkat implements AutoCloseable {
     }
 
     private static void closeWhenStarted(CompletableFuture<Vertx> starting) {
-        starting.thenAccept(Vertx::close);
+        starting.thenAccept(Meerkat::closeVertx);
+    }
+
+    private static void closeVertx(Vertx vertx) {
+        if (vertx != null) vertx.close();
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws InterruptedException, ExecutionException, TimeoutException {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws InterruptedException, ExecutionException, TimeoutException {
+        return f.get(30, TimeUnit.SECONDS);
     }
 
     /** {@code host:port} for a ZooKeeper client; append a chroot as you like. */
@@ -323,9 +338,12 @@ public final class Meerkat implements AutoCloseable {
         return parts.node();
     }
 
-    /** Every meter this server keeps (Micrometer, exposed in the Prometheus format). */
+    /**
+     * Every meter this server keeps (Micrometer, exposed in the Prometheus format). An embedded server
+     * without the AdminServer makes its registry on this first call: its distributions start then.
+     */
     public PrometheusMeterRegistry meters() {
-        return parts.meters();
+        return parts.operations().registry();
     }
 
     /** The admin HTTP server's port, or -1 when it is not enabled. */
@@ -357,7 +375,7 @@ public final class Meerkat implements AutoCloseable {
     public void close() {
         // A leader first hands over, so that the others need not wait out an election timeout.
         parts.node().handOverLeadership();
-        parts.operations().stop(parts.vertx());
+        parts.operations().stop();
         for (AdminHttpServer http : new AdminHttpServer[]{parts.adminServer(), parts.metricsServer()}) {
             try {
                 if (http != null) http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -366,7 +384,7 @@ public final class Meerkat implements AutoCloseable {
             }
         }
         try {
-            parts.zkServer().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            parts.zkServer().close().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Closing anyway: the node and the data directory must be released.
         }
@@ -376,7 +394,7 @@ public final class Meerkat implements AutoCloseable {
         try {
             // Wait for the event loops to be gone: a closed server leaves no threads behind, and the
             // next embedded server (a test class right after this one) does not start against them.
-            parts.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (parts.vertx() != null) parts.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

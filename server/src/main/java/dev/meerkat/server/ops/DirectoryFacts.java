@@ -1,18 +1,19 @@
 package dev.meerkat.server.ops;
 
-import io.vertx.core.Vertx;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * What the data directories hold (dirs, conf, server_stats, last_snapshot): bytes in the snapshot
- * and log directories and the newest snapshot. Walking a directory is disk I/O, so a worker thread
- * does it every few seconds and event loops read the last result.
+ * and log directories and the newest snapshot. Walking a directory is disk I/O, so a thread of its
+ * own does it every few seconds and event loops read the last result.
  */
 final class DirectoryFacts {
     static final long REFRESH_MS = 5000;
@@ -25,7 +26,7 @@ final class DirectoryFacts {
     private final Path snapshotDir;
     private final Path logDir;
     private volatile Sizes current = Sizes.NONE;
-    private long timer = -1;
+    private ScheduledExecutorService refresher;
 
     DirectoryFacts(Path snapshotDir, Path logDir) {
         this.snapshotDir = snapshotDir;
@@ -33,13 +34,24 @@ final class DirectoryFacts {
         if (snapshotDir != null) current = look();
     }
 
-    void start(Vertx vertx) {
-        if (snapshotDir == null) return;
-        timer = vertx.setPeriodic(REFRESH_MS, id -> vertx.executeBlocking(this::look, false).onSuccess(s -> current = s));
+    synchronized void start() {
+        if (snapshotDir == null || refresher != null) return;
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meerkat-directory-sizes");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                current = look();
+            } catch (RuntimeException e) {
+                // A file vanished mid-walk (a snapshot purged): the next look sees the new state.
+            }
+        }, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
-    void stop(Vertx vertx) {
-        if (timer >= 0) vertx.cancelTimer(timer);
+    synchronized void stop() {
+        if (refresher != null) refresher.shutdownNow();
     }
 
     Sizes current() {

@@ -21,13 +21,14 @@ import java.util.concurrent.atomic.LongAdder;
  * method records and returns; called from the log, tree, snapshot threads and event loops.
  */
 public final class MeerkatMetrics implements NodeListener, RequestObserver, MeteredLogStore.SyncListener {
-    private final MeterRegistry registry;
+    private final Meters meters;
     private final ZooKeeperMetrics zk;
-    private final Timer fsync;
-    private final DistributionSummary groupCommit;
-    private final Timer applyDelay;
-    private final Timer snapshotWrite;
-    private final Timer snapshotPause;
+    /** Micrometer's meters, null until the registry is made (see {@link Meters}). */
+    private volatile Timer fsync;
+    private volatile DistributionSummary groupCommit;
+    private volatile Timer applyDelay;
+    private volatile Timer snapshotWrite;
+    private volatile Timer snapshotPause;
     private final LongAdder snapCount;
     private final LongAdder snapErrors;
     private final LongAdder sessionsExpired;
@@ -38,9 +39,17 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
     private volatile long lastSnapshotZxid = -1;
     private volatile long lastSnapshotMs = -1;
 
-    MeerkatMetrics(MeterRegistry registry, ZooKeeperMetrics zk) {
-        this.registry = registry;
+    MeerkatMetrics(Meters meters, ZooKeeperMetrics zk) {
+        this.meters = meters;
         this.zk = zk;
+        meters.bind(this::register);
+        this.snapCount = zk.counter("snap_count");
+        this.snapErrors = zk.counter("snapshot_error_count");
+        this.sessionsExpired = zk.counter("stale_sessions_expired");
+        this.responseBytes = zk.counter("response_bytes");
+    }
+
+    private void register(MeterRegistry registry) {
         this.fsync = Timer.builder("meerkat.log.fsync").description("time to make a batch of log entries durable")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
@@ -54,20 +63,18 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
                 .register(registry);
         this.snapshotPause = Timer.builder("meerkat.snapshot.pause").description("time the tree thread paused to capture a snapshot")
                 .register(registry);
-        this.snapCount = zk.counter("snap_count");
-        this.snapErrors = zk.counter("snapshot_error_count");
-        this.sessionsExpired = zk.counter("stale_sessions_expired");
-        this.responseBytes = zk.counter("response_bytes");
     }
 
     // ---- the log ------------------------------------------------------------------------------
 
     @Override
     public void synced(long nanos, int entries) {
-        fsync.record(nanos, TimeUnit.NANOSECONDS);
+        Timer t = fsync;
+        if (t != null) t.record(nanos, TimeUnit.NANOSECONDS);
         zk.summary("fsynctime").record(TimeUnit.NANOSECONDS.toMillis(nanos));
         if (entries > 0) {
-            groupCommit.record(entries);
+            DistributionSummary g = groupCommit;
+            if (g != null) g.record(entries);
             zk.summary("sync_processor_batch_size").record(entries);
         }
     }
@@ -87,15 +94,18 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
     public void applied(int entries, long oldestStampMs) {
         if (recovering) return;
         long delayMs = Math.max(0, System.currentTimeMillis() - oldestStampMs);
-        applyDelay.record(delayMs, TimeUnit.MILLISECONDS);
+        Timer t = applyDelay;
+        if (t != null) t.record(delayMs, TimeUnit.MILLISECONDS);
         zk.summary("local_write_committed_time_ms").record(delayMs);
     }
 
     @Override
     public void snapshotWritten(long zxid, long bytes, long pauseNanos, long writeNanos) {
         snapCount.increment();
-        snapshotPause.record(pauseNanos, TimeUnit.NANOSECONDS);
-        snapshotWrite.record(writeNanos, TimeUnit.NANOSECONDS);
+        Timer pause = snapshotPause;
+        if (pause != null) pause.record(pauseNanos, TimeUnit.NANOSECONDS);
+        Timer write = snapshotWrite;
+        if (write != null) write.record(writeNanos, TimeUnit.NANOSECONDS);
         zk.summary("snapshottime").record(TimeUnit.NANOSECONDS.toMillis(pauseNanos + writeNanos));
         lastSnapshotZxid = zxid;
         lastSnapshotMs = System.currentTimeMillis();
@@ -138,6 +148,8 @@ public final class MeerkatMetrics implements NodeListener, RequestObserver, Mete
     public void replied(int opcode, boolean write, long latencyNanos, int bytes) {
         zk.summary(write ? "updatelatency" : "readlatency").record(TimeUnit.NANOSECONDS.toMillis(latencyNanos));
         responseBytes.add(bytes);
+        MeterRegistry registry = meters.ifMade();
+        if (registry == null) return;
         perOpcode.computeIfAbsent(opcode, op -> Timer.builder("meerkat.request.latency").tag("op", OpNames.name(op))
                 .description("time from a request's arrival to its reply, per opcode").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))

@@ -10,7 +10,7 @@ import dev.meerkat.wire.server.ServerMetrics;
 import dev.meerkat.wire.server.ZkServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  */
 public final class Operations implements ServerFacts {
     private final ServerConfig config;
-    private final PrometheusMeterRegistry registry;
+    private final Meters meters;
     private final ZooKeeperMetrics zk;
     private final MeerkatMetrics metrics;
     private final long startMs = System.currentTimeMillis();
@@ -33,11 +33,11 @@ public final class Operations implements ServerFacts {
     private volatile QuorumView quorum;
     private volatile ZkServer server;
 
-    public Operations(ServerConfig config, PrometheusMeterRegistry registry) {
+    public Operations(ServerConfig config, Meters meters) {
         this.config = config;
-        this.registry = registry;
-        this.zk = new ZooKeeperMetrics(registry);
-        this.metrics = new MeerkatMetrics(registry, zk);
+        this.meters = meters;
+        this.zk = new ZooKeeperMetrics(meters);
+        this.metrics = new MeerkatMetrics(meters, zk);
     }
 
     /** What the log, the node and the client port report their events to. */
@@ -49,8 +49,14 @@ public final class Operations implements ServerFacts {
         return config;
     }
 
+    /** The Micrometer registry (made now if nobody asked before). */
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return meters.registry();
+    }
+
+    /** Where the server's meters are declared. */
+    public Meters meters() {
+        return meters;
     }
 
     /** Binds the running node (before the client port opens: four-letter words may come at once). */
@@ -66,18 +72,20 @@ public final class Operations implements ServerFacts {
         zk.bind("open_file_descriptor_count", JvmMetrics::openFileDescriptors);
         zk.bind("max_file_descriptor_count", JvmMetrics::maxFileDescriptors);
         zk.bind("uptime", () -> System.currentTimeMillis() - startMs);
-        Gauge.builder("meerkat.raft.term", q, QuorumView::term).description("Raft term").register(registry);
-        Gauge.builder("meerkat.raft.commit.index", q, QuorumView::commitIndex).description("highest log index known committed").register(registry);
-        Gauge.builder("meerkat.last.applied.zxid", n, Node::lastApplied).description("last applied log index (zxid)").register(registry);
-        Gauge.builder("meerkat.apply.lag.entries", this, o -> o.applyLag()).description("committed entries not yet applied").register(registry);
-        if (log != null) {
-            Gauge.builder("meerkat.log.fsync.threshold.exceeded", log, MeteredLogStore::thresholdExceeded)
-                    .description("syncs slower than fsync.warningthresholdms").register(registry);
-        }
+        meters.bind(registry -> {
+            Gauge.builder("meerkat.raft.term", q, QuorumView::term).description("Raft term").register(registry);
+            Gauge.builder("meerkat.raft.commit.index", q, QuorumView::commitIndex).description("highest log index known committed").register(registry);
+            Gauge.builder("meerkat.last.applied.zxid", n, Node::lastApplied).description("last applied log index (zxid)").register(registry);
+            Gauge.builder("meerkat.apply.lag.entries", this, o -> o.applyLag()).description("committed entries not yet applied").register(registry);
+            if (log != null) {
+                Gauge.builder("meerkat.log.fsync.threshold.exceeded", log, MeteredLogStore::thresholdExceeded)
+                        .description("syncs slower than fsync.warningthresholdms").register(registry);
+            }
+        });
     }
 
     /** Binds the client port once it listens, and starts what runs in the background. */
-    public void attachServer(ZkServer s, Vertx vertx) {
+    public void attachServer(ZkServer s) {
         server = s;
         ServerMetrics m = s.metrics();
         m.observer(metrics);
@@ -98,12 +106,12 @@ public final class Operations implements ServerFacts {
         zk.registerGauges();
         // The JVM's meters matter only where /metrics is served; an embedded test server starts without them.
         boolean exposed = config.adminEnabled() || config.operations().prometheusEnabled();
-        if (exposed && config.operations().metricsExportJvmInfo()) JvmMetrics.bind(registry);
-        directories.start(vertx);
+        if (exposed && config.operations().metricsExportJvmInfo()) meters.bind(JvmMetrics::bind);
+        directories.start();
     }
 
-    public void stop(Vertx vertx) {
-        directories.stop(vertx);
+    public void stop() {
+        directories.stop();
     }
 
     public ZkServer server() {
@@ -230,9 +238,11 @@ public final class Operations implements ServerFacts {
     public void monitor(BiConsumer<String, Object> out) {
         if (config.operations().prometheusEnabled()) {
             // As ZooKeeper with its Prometheus provider: mntr prints the provider's samples.
-            PrometheusMonitor.dump(registry, out);
+            PrometheusMonitor.dump(meters.registry(), out);
             return;
         }
+        // The advanced summaries' percentiles live in the registry: mntr makes it if nobody did.
+        meters.registry();
         zk.dump(out);
         QuorumView q = quorumView();
         if (q.mode() == ServerMode.LEADER) {

@@ -1,7 +1,6 @@
 package dev.meerkat.server.ops;
 
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,23 +11,23 @@ import java.util.function.BiConsumer;
  * One of ZooKeeper's summaries (avg/min/max/cnt/sum in mntr, plus p50/p95/p99/p999 for its
  * "advanced" ones), recorded from any thread without locks. The values also go to a Micrometer
  * summary of the same name, which Prometheus scrapes as ZooKeeper's provider exposes it
- * ({@code name{quantile="0.5"}}, {@code name_count}, {@code name_sum}).
+ * ({@code name{quantile="0.5"}}, {@code name_count}, {@code name_sum}), once the registry is made.
  */
 final class ZkSummary {
     private final String name;
     private final boolean advanced;
-    private final DistributionSummary micrometer;
+    private volatile DistributionSummary micrometer;
     private final LongAdder count = new LongAdder();
     private final LongAdder sum = new LongAdder();
     private final AtomicLong min = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong max = new AtomicLong(Long.MIN_VALUE);
 
-    ZkSummary(String name, boolean advanced, MeterRegistry registry) {
+    ZkSummary(String name, boolean advanced, Meters meters) {
         this.name = name;
         this.advanced = advanced;
-        this.micrometer = DistributionSummary.builder(name).description(name)
+        meters.bind(r -> micrometer = DistributionSummary.builder(name).description(name)
                 .publishPercentiles(0.5, 0.9, 0.95, 0.99, 0.999)
-                .register(registry);
+                .register(r));
     }
 
     String name() {
@@ -40,7 +39,8 @@ final class ZkSummary {
         sum.add(value);
         if (value < min.get()) min.accumulateAndGet(value, Math::min);
         if (value > max.get()) max.accumulateAndGet(value, Math::max);
-        micrometer.record(value);
+        DistributionSummary m = micrometer;
+        if (m != null) m.record(value);
     }
 
     /** srst: mntr's numbers start over (Prometheus keeps its own, as ZooKeeper's provider does). */
@@ -62,8 +62,9 @@ final class ZkSummary {
         out.accept("sum_" + name, s);
         if (advanced) {
             double p50 = 0, p95 = 0, p99 = 0, p999 = 0;
-            if (n > 0) {
-                for (ValueAtPercentile v : micrometer.takeSnapshot().percentileValues()) {
+            DistributionSummary m = micrometer;
+            if (n > 0 && m != null) {
+                for (ValueAtPercentile v : m.takeSnapshot().percentileValues()) {
                     if (v.percentile() == 0.5) p50 = v.value();
                     else if (v.percentile() == 0.95) p95 = v.value();
                     else if (v.percentile() == 0.99) p99 = v.value();

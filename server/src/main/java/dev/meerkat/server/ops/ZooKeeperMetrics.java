@@ -1,9 +1,7 @@
 package dev.meerkat.server.ops;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +77,15 @@ final class ZooKeeperMetrics {
     private final Map<String, Supplier<Number>> values = new LinkedHashMap<>();
     private final Map<String, ZkSummary> summaries = new LinkedHashMap<>();
     private final Map<String, LongAdder> owned = new LinkedHashMap<>();
-    private final MeterRegistry registry;
+    private final Meters meters;
 
-    ZooKeeperMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    ZooKeeperMetrics(Meters meters) {
+        this.meters = meters;
         for (String name : GAUGES) values.put(name, () -> 0L);
         for (String name : COUNTERS) values.put(name, () -> 0L);
         values.put("connection_drop_probability", () -> 0.0);
-        for (String name : BASIC_SUMMARIES) summaries.put(name, new ZkSummary(name, false, registry));
-        for (String name : ADVANCED_SUMMARIES) summaries.put(name, new ZkSummary(name, true, registry));
+        for (String name : BASIC_SUMMARIES) summaries.put(name, new ZkSummary(name, false, meters));
+        for (String name : ADVANCED_SUMMARIES) summaries.put(name, new ZkSummary(name, true, meters));
     }
 
     /** Gives a gauge or counter its Meerkat source (a Long/Integer, or a Double for averages). */
@@ -111,7 +109,8 @@ final class ZooKeeperMetrics {
 
     /** Registers every gauge and counter with Prometheus under ZooKeeper's name (summaries register themselves). */
     void registerGauges() {
-        values.forEach((name, source) -> Gauge.builder(name, () -> source.get().doubleValue()).description(name).strongReference(true).register(registry));
+        meters.bind(r -> values.forEach((name, source) -> Gauge.builder(name, () -> source.get().doubleValue()).description(name)
+                .strongReference(true).register(r)));
     }
 
     /** srst: ZooKeeper's ServerMetrics.resetAll (the client port's counters reset themselves). */
@@ -127,6 +126,8 @@ final class ZooKeeperMetrics {
     }
 
     private static List<String> words(String text) {
-        return Arrays.stream(text.trim().split("\\s+")).toList();
+        List<String> out = new java.util.ArrayList<>();
+        for (java.util.StringTokenizer t = new java.util.StringTokenizer(text); t.hasMoreTokens(); ) out.add(t.nextToken());
+        return List.copyOf(out);
     }
 }

@@ -27,11 +27,9 @@ import dev.meerkat.wire.proto.UnknownRequest;
 import dev.meerkat.wire.proto.WatcherEvent;
 import dev.meerkat.wire.security.SaslAuthenticator;
 import dev.meerkat.wire.security.WireSecurity;
-import io.vertx.core.Context;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
+import dev.meerkat.wire.transport.ClientSocket;
+import dev.meerkat.wire.transport.EventLoop;
+import dev.meerkat.wire.transport.SocketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * in order), and it delivers watch events: an event reaches the client before any reply computed
  * after the change, because both leave through this one event loop in the order the tree thread
  * produced them. Nothing here blocks: core calls are offers, and their results come back via
- * {@link Context#runOnContext}.
+ * {@link EventLoop#execute}. The socket is the transport's ({@link ClientSocket}: the JDK's NIO for
+ * the plain port, Vert.x for TLS); this class only sees bytes.
  */
 final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Connection, RequestPipeline.Connection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -61,8 +60,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private enum State { AWAIT_CONNECT, CONNECTING, ACTIVE, CLOSING, CLOSED }
 
     private final ZkServer server;
-    private final NetSocket socket;
-    private final Context context;
+    private final ClientSocket socket;
+    private final EventLoop loop;
     private final Node node;
     private final WireConfig config;
     private final WireSecurity security;
@@ -78,27 +77,23 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     private final long handshakeTimer;
     private State state = State.AWAIT_CONNECT;
     private boolean paused;
-    /** Bytes handed to the socket that it has not written out yet. */
-    private long unsentBytes;
-    /** When the socket last took a write: a client that reads, however slowly, moves this. */
-    private long lastWrittenNanos = System.nanoTime();
     private long stallTimer = -1;
     private final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
-    ClientConnection(ZkServer server, NetSocket socket, Context context) {
+    ClientConnection(ZkServer server, ClientSocket socket) {
         this.server = server;
         this.socket = socket;
-        this.context = context;
+        this.loop = socket.loop();
         this.node = server.node();
         this.config = server.config();
         this.security = config.security();
         this.metrics = server.metrics();
-        this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+        this.remoteAddress = socket.remoteHost();
         this.identities = new Identities(remoteAddress, config.superDigest(), security.superUser(), security.x509SuperUser());
         this.sasl = security.sasl() == null ? null : security.sasl().newExchange();
-        this.binding = new SessionBinding(this, context, node, config);
-        this.pipeline = new RequestPipeline(this, context, node, metrics, config.maxOutstanding(), config.limits(), server.throttle());
-        this.frames = new FrameReader(socket, config.maxBuffer(), new FrameReader.Sink() {
+        this.binding = new SessionBinding(this, loop, node, config);
+        this.pipeline = new RequestPipeline(this, loop, node, metrics, config.maxOutstanding(), config.limits(), server.throttle());
+        this.frames = new FrameReader(config.maxBuffer(), new FrameReader.Sink() {
             @Override
             public void frame(byte[] body) {
                 onFrame(body);
@@ -107,7 +102,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             @Override
             public void fourLetterWord(String word) {
                 // Answered, not timed out: a listing (wchc, dump) may take a hop to the tree thread.
-                context.owner().cancelTimer(handshakeTimer);
+                loop.cancelTimer(handshakeTimer);
                 server.fourLetterWords().answer(word, ClientConnection.this::runOnContext, ClientConnection.this::endWith);
             }
 
@@ -118,7 +113,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
             @Override
             public void traceMask(long mask) {
-                context.owner().cancelTimer(handshakeTimer);
+                loop.cancelTimer(handshakeTimer);
                 endWith(server.fourLetterWords().setTraceMask(mask));
             }
 
@@ -132,20 +127,42 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
                 metrics.bytesReceived(n);
             }
         });
-        socket.closeHandler(v -> onClosed());
-        if (socket instanceof NetSocketInternal internal) internal.eventHandler(this::onSocketEvent);
-        socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", remoteAddress, e.toString()));
-        socket.drainHandler(v -> {
-            pipeline.drained();
-            maybeResumeReading();
-        });
         int deadline = config.limits().handshakeTimeoutMs();
-        handshakeTimer = context.owner().setTimer(deadline, id -> {
+        handshakeTimer = loop.setTimer(deadline, () -> {
             if (state != State.AWAIT_CONNECT) return;
             metrics.handshakeTimeouts.increment();
             HANDSHAKE_LOG.warn("closing a connection from {} that sent no complete ConnectRequest within {} ms (meerkat.handshakeTimeoutMs)",
                     remoteAddress, deadline);
             close(null);
+        });
+        socket.start(new SocketListener() {
+            @Override
+            public void received(byte[] bytes, int offset, int length) {
+                frames.feed(bytes, offset, length);
+            }
+
+            @Override
+            public void inputEnded() {
+                onInputEnded();
+            }
+
+            @Override
+            public void drained() {
+                pipeline.drained();
+                maybeResumeReading();
+            }
+
+            @Override
+            public void wrote(long queuedBeforeBytes) {
+                // Reads held back while the client owed too much may run again now.
+                long soft = config.limits().outboundSoftLimit();
+                if (queuedBeforeBytes > soft && socket.queuedBytes() <= soft) pipeline.drained();
+            }
+
+            @Override
+            public void closed() {
+                onClosed();
+            }
         });
     }
 
@@ -155,7 +172,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     }
 
     void runOnContext(Runnable r) {
-        context.runOnContext(v -> r.run());
+        loop.execute(r);
     }
 
     String remoteAddress() {
@@ -164,7 +181,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     /** cons's view of this connection; any thread (reads volatile statistics, and the queue's size racily). */
     ConnectionInfo info() {
-        int port = socket.remoteAddress() == null ? 0 : socket.remoteAddress().port();
+        int port = socket.remotePort();
         ConnectionStats s = stats;
         return new ConnectionInfo(remoteAddress + ":" + port, frames.isFourLetterWord() ? 0 : 1, pipeline.queued(), s.packetsReceived(),
                 s.packetsSent(), binding.sessionId(), s.lastOp(), s.establishedMs(), binding.timeoutMs(), s.lastCxid(), s.lastZxid(),
@@ -177,14 +194,19 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     }
 
     /** The client shut its sending side: a four-letter word is still answered; anything else ends, as on ZooKeeper. */
-    private void onSocketEvent(Object event) {
-        if (event instanceof ChannelInputShutdownEvent && (!frames.isFourLetterWord() || frames.awaitsArgument())) close(null);
+    private void onInputEnded() {
+        if (!frames.isFourLetterWord() || frames.awaitsArgument()) {
+            close(null);
+        } else {
+            frames.end();
+        }
     }
 
     private void endWith(String text) {
         if (state == State.CLOSED) return;
         state = State.CLOSING;
-        socket.end(Buffer.buffer(text)).onComplete(v -> close(null));
+        socket.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        socket.closeAfterWrites();
     }
 
     // ---- frames in -------------------------------------------------------------------------------
@@ -196,7 +218,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         switch (state) {
             case AWAIT_CONNECT -> {
                 state = State.CONNECTING;
-                context.owner().cancelTimer(handshakeTimer);
+                loop.cancelTimer(handshakeTimer);
                 binding.onConnect(body);
             }
             case CONNECTING -> {
@@ -392,7 +414,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         int mark = out.beginFrame();
         response.write(out);
         out.endFrame(mark);
-        send(Buffer.buffer(out.toByteArray()));
+        send(out.toByteArray());
     }
 
     @Override
@@ -420,7 +442,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     // ---- frames out -------------------------------------------------------------------------------
 
     @Override
-    public void write(Buffer replies) {
+    public void write(byte[] replies) {
         send(replies);
     }
 
@@ -431,7 +453,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     @Override
     public long unsentBytes() {
-        return unsentBytes;
+        return socket.queuedBytes();
     }
 
     /**
@@ -443,8 +465,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     public void outboundLimitExceeded(long owedBytes) {
         if (stallTimer >= 0 || state == State.CLOSED) return;
         long stallMs = config.limits().outboundStallMs();
-        long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWrittenNanos);
-        if (quietMs >= stallMs && unsentBytes > 0) {
+        long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - socket.lastProgressNanos());
+        if (quietMs >= stallMs && socket.queuedBytes() > 0) {
             metrics.outboundLimitDisconnects.increment();
             LIMIT_LOG.warn("disconnecting {} (session 0x{}): it has stopped reading, {} bytes of replies owed and none taken for {} ms"
                             + " (meerkat.maxOutboundBytes is {})", remoteAddress, Long.toHexString(binding.sessionId()), owedBytes, quietMs,
@@ -452,7 +474,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             close(null);
             return;
         }
-        stallTimer = context.owner().setTimer(Math.max(1, stallMs - quietMs), id -> {
+        stallTimer = loop.setTimer(Math.max(1, stallMs - quietMs), () -> {
             stallTimer = -1;
             long owed = pipeline.owedBytes();
             if (owed > config.limits().maxOutboundBytes()) outboundLimitExceeded(owed);
@@ -484,7 +506,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
     @Override
     public void endAfterReplies() {
         state = State.CLOSING;
-        socket.end().onComplete(v -> close(null));
+        socket.closeAfterWrites();
     }
 
     private void sendHeaderNow(int xid, long zxid, int err) {
@@ -494,20 +516,12 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         out.endFrame(mark);
         stats.sent();
         metrics.packetsSent.increment();
-        send(Buffer.buffer(out.toByteArray()));
+        send(out.toByteArray());
     }
 
-    private void send(Buffer buffer) {
+    private void send(byte[] bytes) {
         if (state == State.CLOSED) return;
-        int length = buffer.length();
-        unsentBytes += length;
-        socket.write(buffer).onComplete(ar -> {
-            long before = unsentBytes;
-            unsentBytes -= length;
-            lastWrittenNanos = System.nanoTime();
-            // Reads held back while the client owed too much may run again now.
-            if (before > config.limits().outboundSoftLimit() && unsentBytes <= config.limits().outboundSoftLimit()) pipeline.drained();
-        });
+        socket.write(bytes);
         // A client that does not read its replies stops being read from (the drain handler resumes).
         if (socket.writeQueueFull()) pauseReading();
     }
@@ -517,6 +531,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         if (!paused) {
             paused = true;
             frames.pause();
+            socket.pauseReading();
         }
         if (!server.throttle().allows(pipeline.queued())) server.throttle().hold(this);
     }
@@ -527,6 +542,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         if (pipeline.hasRoom() && early.size() < config.maxOutstanding() && !socket.writeQueueFull()) {
             paused = false;
             frames.resume();
+            // Unless a frame handed on just now paused again.
+            if (!paused) socket.resumeReading();
         } else if (!server.throttle().allows(pipeline.queued())) {
             server.throttle().hold(this);
         }
@@ -541,7 +558,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     @Override
     public void process(WatchEvent event) {
-        context.runOnContext(v -> sendEvent(event));
+        loop.execute(() -> sendEvent(event));
     }
 
     private void sendEvent(WatchEvent event) {
@@ -553,12 +570,12 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
         out.endFrame(mark);
         stats.sent();
         metrics.packetsSent.increment();
-        send(Buffer.buffer(out.toByteArray()));
+        send(out.toByteArray());
     }
 
     @Override
     public void sessionClosed(long id) {
-        context.runOnContext(v -> {
+        loop.execute(() -> {
             if (state == State.CLOSING) return;
             close("session 0x" + Long.toHexString(id) + " closed");
         });
@@ -566,7 +583,7 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     @Override
     public void sessionMoved(long id) {
-        context.runOnContext(v -> close("session 0x" + Long.toHexString(id) + " moved to another connection"));
+        loop.execute(() -> close("session 0x" + Long.toHexString(id) + " moved to another connection"));
     }
 
     @Override
@@ -599,8 +616,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
 
     private void onClosed() {
         state = State.CLOSED;
-        context.owner().cancelTimer(handshakeTimer);
-        if (stallTimer >= 0) context.owner().cancelTimer(stallTimer);
+        loop.cancelTimer(handshakeTimer);
+        if (stallTimer >= 0) loop.cancelTimer(stallTimer);
         frames.stop();
         pipeline.clear();
         early.clear();

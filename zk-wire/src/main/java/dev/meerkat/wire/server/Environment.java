@@ -11,22 +11,28 @@ import java.util.Map;
  * host name is looked up once, when the client port starts, never on an event loop.
  */
 public final class Environment {
-    private final String hostName;
+    private volatile String hostName;
 
     Environment() {
-        String name;
+    }
+
+    /** Looked up on the first envi, not at start: a reverse lookup may take a while. */
+    private String hostName() {
+        String name = hostName;
+        if (name != null) return name;
         try {
             name = InetAddress.getLocalHost().getCanonicalHostName();
         } catch (UnknownHostException e) {
             name = "<NA>";
         }
-        this.hostName = name;
+        hostName = name;
+        return name;
     }
 
     public List<Map.Entry<String, String>> list() {
         List<Map.Entry<String, String>> l = new ArrayList<>();
         l.add(Map.entry("zookeeper.version", Versions.FULL));
-        l.add(Map.entry("host.name", hostName));
+        l.add(Map.entry("host.name", hostName()));
         for (String key : new String[]{"java.version", "java.vendor", "java.home", "java.class.path", "java.library.path",
                 "java.io.tmpdir", "java.compiler", "os.name", "os.arch", "os.version", "user.name", "user.home", "user.dir"}) {
             l.add(Map.entry(key, System.getProperty(key, "<NA>")));

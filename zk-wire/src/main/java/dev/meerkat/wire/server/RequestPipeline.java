@@ -8,8 +8,7 @@ import dev.meerkat.core.query.Query;
 import dev.meerkat.wire.jute.JuteOutput;
 import dev.meerkat.wire.proto.ReplyHeader;
 import dev.meerkat.wire.proto.Request;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
+import dev.meerkat.wire.transport.EventLoop;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class RequestPipeline {
         dev.meerkat.core.watch.Watcher watcher();
 
         /** Writes replies in one buffer (back-pressure is the connection's business). */
-        void write(Buffer replies);
+        void write(byte[] replies);
 
         /** One reply left: for the connection's and the server's statistics. */
         void replied(int xid, long zxid, int opcode, boolean write, long latencyNanos, int bytes, long nowMs);
@@ -102,7 +101,7 @@ final class RequestPipeline {
     }
 
     private final Connection connection;
-    private final Context context;
+    private final EventLoop loop;
     private final Node node;
     private final ServerMetrics metrics;
     private final int maxOutstanding;
@@ -119,10 +118,10 @@ final class RequestPipeline {
     /** The session's latest write not yet known complete here; later reads wait on it. */
     private Slot lastWrite;
 
-    RequestPipeline(Connection connection, Context context, Node node, ServerMetrics metrics, int maxOutstanding,
+    RequestPipeline(Connection connection, EventLoop loop, Node node, ServerMetrics metrics, int maxOutstanding,
                     ConnectionLimits limits, GlobalThrottle throttle) {
         this.connection = connection;
-        this.context = context;
+        this.loop = loop;
         this.node = node;
         this.metrics = metrics;
         this.maxOutstanding = maxOutstanding;
@@ -226,7 +225,7 @@ final class RequestPipeline {
                 // The core's inbox is full: back off briefly rather than queue without bound.
                 if (!retryScheduled) {
                     retryScheduled = true;
-                    context.owner().setTimer(1, id -> {
+                    loop.setTimer(1, () -> {
                         retryScheduled = false;
                         pump();
                     });
@@ -260,7 +259,7 @@ final class RequestPipeline {
             }
             case READ -> {
                 dev.meerkat.core.node.Completion<dev.meerkat.core.query.QueryResult> done =
-                        (result, zxid) -> context.runOnContext(v -> readDone(slot, ResultTranslator.read(slot.request, result), zxid));
+                        (result, zxid) -> loop.execute(() -> readDone(slot, ResultTranslator.read(slot.request, result), zxid));
                 boolean ok = readLocally ? node.queryLocal(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done)
                         : node.query(sessionId, slot.ids, (Query) slot.work, connection.watcher(), done);
                 if (ok) readsInFlight++;
@@ -298,7 +297,7 @@ final class RequestPipeline {
         List<Slot> reads = (List<Slot>) write.followers.getAndSet(CLOSED);
         Reply writeReply = ResultTranslator.write(write.request, result);
         if (reads.isEmpty()) {
-            context.runOnContext(v -> complete(write, writeReply, zxid, true));
+            loop.execute(() -> complete(write, writeReply, zxid, true));
             return;
         }
         long sessionId = connection.sessionId();
@@ -308,7 +307,7 @@ final class RequestPipeline {
             readReplies[i] = ResultTranslator.read(r.request, node.answerNow(sessionId, r.ids, (Query) r.work, connection.watcher()));
         }
         long readZxid = node.lastApplied();
-        context.runOnContext(v -> {
+        loop.execute(() -> {
             for (int i = 0; i < readReplies.length; i++) {
                 Slot r = reads.get(i);
                 readsInFlight--;
@@ -357,27 +356,26 @@ final class RequestPipeline {
         int released = 0;
         JuteOutput jute = new JuteOutput(256);
         while (!slots.isEmpty() && slots.peek().done && !closeAfter && !connection.writeQueueFull()) {
-            Buffer out = Buffer.buffer();
+            jute.reset();
             long now = System.nanoTime();
             long nowMs = System.currentTimeMillis();
-            while (!slots.isEmpty() && slots.peek().done && out.length() < WRITE_CHUNK) {
+            while (!slots.isEmpty() && slots.peek().done && jute.size() < WRITE_CHUNK) {
                 Slot s = slots.poll();
                 released++;
                 heldBytes -= s.replyBytes;
-                jute.reset();
+                int start = jute.size();
                 int mark = jute.beginFrame();
                 new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
                 if (s.reply.hasBody()) s.reply.body().write(jute);
                 jute.endFrame(mark);
-                out.appendBytes(jute.toByteArray(), 0, jute.size());
                 int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
-                connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size(), nowMs);
+                connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size() - start, nowMs);
                 if (s.closeAfter) {
                     closeAfter = true;
                     break;
                 }
             }
-            connection.write(out);
+            connection.write(jute.toByteArray());
         }
         metrics.outstanding.addAndGet(-released);
         throttle.released();

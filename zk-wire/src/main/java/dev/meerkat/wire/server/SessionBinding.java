@@ -8,7 +8,7 @@ import dev.meerkat.wire.jute.JuteException;
 import dev.meerkat.wire.jute.JuteInput;
 import dev.meerkat.wire.proto.ConnectRequest;
 import dev.meerkat.wire.proto.ConnectResponse;
-import io.vertx.core.Context;
+import dev.meerkat.wire.transport.EventLoop;
 
 import java.security.SecureRandom;
 
@@ -20,6 +20,11 @@ import java.security.SecureRandom;
  */
 final class SessionBinding {
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Seeds the session passwords' generator (a cold JVM's first SecureRandom takes a while): before the first client. */
+    static void prepare() {
+        RANDOM.nextInt();
+    }
 
     /** What binding needs of its connection. */
     interface Connection {
@@ -47,16 +52,16 @@ final class SessionBinding {
     }
 
     private final Connection connection;
-    private final Context context;
+    private final EventLoop loop;
     private final Node node;
     private final WireConfig config;
     private long sessionId;
     private int timeoutMs;
     private byte[] password;
 
-    SessionBinding(Connection connection, Context context, Node node, WireConfig config) {
+    SessionBinding(Connection connection, EventLoop loop, Node node, WireConfig config) {
         this.connection = connection;
-        this.context = context;
+        this.loop = loop;
         this.node = node;
         this.config = config;
     }
@@ -97,10 +102,10 @@ final class SessionBinding {
         if (request.sessionId() == 0) {
             byte[] pw = new byte[16];
             RANDOM.nextBytes(pw);
-            accepted = node.createSession(timeout, pw, connection.owner(), (result, zxid) -> context.runOnContext(v -> onSessionCreated(result)));
+            accepted = node.createSession(timeout, pw, connection.owner(), (result, zxid) -> loop.execute(() -> onSessionCreated(result)));
         } else {
             byte[] pw = request.passwd() == null ? new byte[0] : request.passwd();
-            accepted = node.reattach(request.sessionId(), pw, connection.owner(), (result, zxid) -> context.runOnContext(v -> onReattached(result)));
+            accepted = node.reattach(request.sessionId(), pw, connection.owner(), (result, zxid) -> loop.execute(() -> onReattached(result)));
         }
         if (!accepted) connection.refuse("server busy or stopping");
         return accepted;
@@ -126,7 +131,7 @@ final class SessionBinding {
             return true;
         }
         byte[] pw = request.passwd() == null ? new byte[0] : request.passwd();
-        boolean offered = node.peekSession(request.sessionId(), pw, (session, zxid) -> context.runOnContext(v -> {
+        boolean offered = node.peekSession(request.sessionId(), pw, (session, zxid) -> loop.execute(() -> {
             if (connection.isClosed()) return;
             if (session == null) {
                 connection.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], true));

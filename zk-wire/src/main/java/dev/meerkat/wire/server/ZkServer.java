@@ -6,8 +6,9 @@ import dev.meerkat.core.tls.TlsSettings;
 import dev.meerkat.core.tls.VertxTls;
 import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.core.stats.QuorumView;
-import io.netty.channel.ChannelOption;
-import io.vertx.core.internal.net.NetSocketInternal;
+import dev.meerkat.wire.transport.ClientSocket;
+import dev.meerkat.wire.transport.NioClientPort;
+import dev.meerkat.wire.transport.VertxClientSocket;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +29,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client ports: ZooKeeper clients connect here, in plain TCP on clientPort and with TLS on
- * secureClientPort (either or both). One listener per event loop shares each port, so connections
- * spread across cores; each connection then stays on its event loop.
+ * secureClientPort (either or both). The plain port runs on the JDK's NIO ({@link NioClientPort}:
+ * a few loops of our own, nothing more to load, which is most of a fast first start); the TLS port
+ * on Vert.x and Netty, whose TLS engine it uses, one listener per event loop. Either way
+ * connections spread across cores and each then stays on its loop.
  */
 public final class ZkServer {
     private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
@@ -56,6 +60,7 @@ public final class ZkServer {
     private volatile int port = -1;
     private volatile int securePort = -1;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private volatile NioClientPort plainPort;
     private final List<NetServer> secureServers = new CopyOnWriteArrayList<>();
     private volatile ServerSSLOptions sslOptions;
     private volatile String tlsFilesVersion;
@@ -70,8 +75,11 @@ public final class ZkServer {
         this.facts = facts == null ? new BasicFacts(this) : facts;
     }
 
-    /** Starts listening; the future gives the server once the ports are bound (read them back from it). */
-    public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
+    /**
+     * Starts listening; the future gives the server once the ports are bound (read them back from
+     * it). {@code vertx} serves the TLS port, and may be null when there is none.
+     */
+    public static CompletableFuture<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners) {
         return start(vertx, node, config, listeners, new dev.meerkat.core.node.NodeQuorumView(node), null);
     }
 
@@ -79,7 +87,8 @@ public final class ZkServer {
      * Starts listening, reporting the server's role from {@code quorum} and its configuration,
      * directories and metrics from {@code facts} (null: only what the client port knows).
      */
-    public static Future<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts) {
+    public static CompletableFuture<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts) {
+        if (vertx == null && config.security().hasSecurePort()) throw new IllegalArgumentException("a TLS client port needs Vert.x");
         ZkServer server = new ZkServer(vertx, node, config, quorum, facts);
         node.addListener(new dev.meerkat.core.node.ServingListener() {
             @Override
@@ -103,38 +112,39 @@ public final class ZkServer {
         node.onFailure(t -> server.closeAll("this server stopped on an error: " + t.getMessage()));
         if (config.security().audit()) node.subscribe(AuditLog.ephemeralDeletions(node.serverId()));
         WireSecurity security = config.security();
-        Future<Void> tls = Future.succeededFuture();
+        int instances = Math.max(1, listeners);
+        CompletableFuture<Void> plain = CompletableFuture.completedFuture(null);
+        if (config.hasPlainPort()) {
+            plain = NioClientPort.open(config.host(), config.port(), instances, "meerkat-client", socket -> server.accept(socket, null))
+                    .thenAccept(p -> {
+                        server.plainPort = p;
+                        server.port = p.port();
+                        // On an idle loop while the caller goes on: the first session needs it.
+                        p.loops().get(0).execute(SessionBinding::prepare);
+                    });
+        }
+        CompletableFuture<Void> secure = CompletableFuture.completedFuture(null);
         if (security.hasSecurePort()) {
-            // Reading the stores is file I/O: off the event loops.
-            tls = vertx.executeBlocking(() -> {
+            // Reading the stores is file I/O: off the event loops. All listeners of the port deploy
+            // together: Vert.x shares one bound socket between them (port 0 included).
+            secure = vertx.executeBlocking(() -> {
                 server.loadTls();
                 return null;
-            });
+            }).compose(v -> vertx.deployVerticle(() -> server.new Listener(), new DeploymentOptions().setInstances(instances)))
+                    .map(id -> {
+                        server.deployments.add(id);
+                        if (security.tls().reloadCheckMs() > 0) server.watchTlsFiles(security.tls());
+                        return (Void) null;
+                    }).toCompletionStage().toCompletableFuture();
         }
-        int instances = Math.max(1, listeners);
-        return tls.compose(v -> {
-            Future<Void> all = Future.succeededFuture();
-            // All listeners of a port deploy together: Vert.x shares one bound socket between them
-            // (port 0 included), spreading accepted connections over the event loops.
-            if (config.hasPlainPort()) {
-                all = all.compose(x -> vertx.deployVerticle(() -> server.new Listener(false), new DeploymentOptions().setInstances(instances))
-                        .map(id -> {
-                            server.deployments.add(id);
-                            return null;
-                        }));
-            }
-            if (security.hasSecurePort()) {
-                all = all.compose(x -> vertx.deployVerticle(() -> server.new Listener(true), new DeploymentOptions().setInstances(instances))
-                        .map(id -> {
-                            server.deployments.add(id);
-                            return null;
-                        }));
-            }
-            return all;
-        }).map(v -> {
-            if (security.hasSecurePort() && security.tls().reloadCheckMs() > 0) server.watchTlsFiles(security.tls());
-            return server;
-        }).onSuccess(s -> LOG.info("serving ZooKeeper clients on {}", s.describePorts()));
+        CompletableFuture<Void> securing = secure;
+        return plain.thenCompose(v -> securing).handle((v, e) -> {
+            if (e == null) return CompletableFuture.completedFuture(server);
+            // One port failed: the other is not left listening.
+            return server.close().<ZkServer>thenCompose(x -> CompletableFuture.failedFuture(e));
+        }).thenCompose(f -> f).whenComplete((s, e) -> {
+            if (s != null) LOG.info("serving ZooKeeper clients on {}", s.describePorts());
+        });
     }
 
     private String describePorts() {
@@ -240,10 +250,12 @@ public final class ZkServer {
     }
 
     /** Stops accepting and drops every connection; sessions stay until they expire or the node stops. */
-    public Future<Void> close() {
+    public CompletableFuture<Void> close() {
         if (reloadTimer >= 0) vertx.cancelTimer(reloadTimer);
-        Future<Void> all = Future.succeededFuture();
-        for (String id : deployments) all = all.compose(v -> vertx.undeploy(id));
+        closeAll("server stopping");
+        CompletableFuture<Void> all = plainPort == null ? CompletableFuture.completedFuture(null) : plainPort.close();
+        for (String id : deployments) all = all.thenCompose(v -> vertx.undeploy(id).toCompletionStage());
+        deployments.clear();
         return all;
     }
 
@@ -313,7 +325,7 @@ public final class ZkServer {
     // ---- accepting -------------------------------------------------------------------------------
 
     /** Whether a new connection from {@code address} is within maxCnxns and maxClientCnxns; counts it if so. */
-    private boolean admit(NetSocket socket, String address) {
+    private boolean admit(ClientSocket socket, String address) {
         int max = config.limits().maxCnxns();
         if (max > 0 && connectionCount.incrementAndGet() > max) {
             connectionCount.decrementAndGet();
@@ -338,59 +350,44 @@ public final class ZkServer {
         return true;
     }
 
-    private final class Listener extends VerticleBase {
-        private final boolean secure;
-        private NetServer netServer;
+    /** A new connection, on its loop: admitted within the limits, it becomes a {@link ClientConnection}. */
+    private void accept(ClientSocket socket, String certificateSubject) {
+        if (!admit(socket, socket.remoteHost())) return;
+        ClientConnection c = new ClientConnection(this, socket);
+        c.tlsEstablished(certificateSubject);
+        connections.put(c, Boolean.TRUE);
+        metrics.connections.incrementAndGet();
+    }
 
-        Listener(boolean secure) {
-            this.secure = secure;
-        }
+    /** The TLS port on one Vert.x event loop. */
+    private final class Listener extends VerticleBase {
+        private NetServer netServer;
 
         @Override
         public Future<?> start() {
             NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
-            if (secure) VertxTls.secure(options, sslOptions);
+            VertxTls.secure(options, sslOptions);
             netServer = vertx.createNetServer(options);
-            if (secure) {
-                secureServers.add(netServer);
-                netServer.exceptionHandler(e -> {
-                    metrics.tlsHandshakeFailures.increment();
-                    REFUSAL_LOG.warn("a TLS handshake on the secure client port failed: {}", e.getMessage());
-                });
-            }
-            netServer.connectHandler(socket -> {
-                // nc -q1, nc -N and ZooKeeper's FourLetterWordMain shut their sending side right after a
-                // four-letter word. Netty would close the whole socket on that end of input; with half
-                // closure the answer still goes out, and ClientConnection closes other connections itself.
-                if (socket instanceof NetSocketInternal internal) {
-                    internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                }
-                String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-                String subject = null;
-                if (secure) {
-                    try {
-                        subject = certificateSubject(socket);
-                    } catch (SSLPeerUnverifiedException e) {
-                        metrics.tlsHandshakeFailures.increment();
-                        REFUSAL_LOG.warn("refusing the TLS client {}: {}", address, e.getMessage());
-                        socket.close();
-                        return;
-                    }
-                }
-                if (!admit(socket, address)) return;
-                ClientConnection c = new ClientConnection(ZkServer.this, socket, context);
-                c.tlsEstablished(subject);
-                connections.put(c, Boolean.TRUE);
-                metrics.connections.incrementAndGet();
+            secureServers.add(netServer);
+            netServer.exceptionHandler(e -> {
+                metrics.tlsHandshakeFailures.increment();
+                REFUSAL_LOG.warn("a TLS handshake on the secure client port failed: {}", e.getMessage());
             });
-            String host = secure ? secureHost() : config.host() == null ? "0.0.0.0" : config.host();
-            int listenPort = secure ? config.security().securePort() : config.port();
-            return netServer.listen(listenPort, host).map(s -> {
-                if (secure) {
-                    if (securePort < 0) securePort = s.actualPort();
-                } else if (port < 0) {
-                    port = s.actualPort();
+            netServer.connectHandler(netSocket -> {
+                ClientSocket socket = new VertxClientSocket(netSocket, context);
+                String subject;
+                try {
+                    subject = certificateSubject(netSocket);
+                } catch (SSLPeerUnverifiedException e) {
+                    metrics.tlsHandshakeFailures.increment();
+                    REFUSAL_LOG.warn("refusing the TLS client {}: {}", socket.remoteHost(), e.getMessage());
+                    netSocket.close();
+                    return;
                 }
+                accept(socket, subject);
+            });
+            return netServer.listen(config.security().securePort(), secureHost()).map(s -> {
+                if (securePort < 0) securePort = s.actualPort();
                 return s;
             });
         }
