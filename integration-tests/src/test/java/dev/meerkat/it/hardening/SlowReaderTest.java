@@ -113,6 +113,14 @@ class SlowReaderTest {
         assertThat(server.stderr()).doesNotContain("OutOfMemoryError").contains("it has stopped reading");
     }
 
+    private static String mntr() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
     /** The server's count of clients it cut off for not reading (from mntr, asked without half-closing). */
     private static int countDisconnects() throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
@@ -145,7 +153,7 @@ class SlowReaderTest {
             try {
                 got = patient.readReplies(200);
             } catch (IOException e) {
-                throw new AssertionError("server log:\n" + server.stderrTail(6000), e);
+                throw new AssertionError("server log:\n" + server.stderrTail(6000) + "\nmntr:\n" + mntr(), e);
             }
             assertThat(got).as("a slow but steady reader is never cut off; server log:\n" + server.stderrTail(4000)).isEqualTo(200);
         }

@@ -156,7 +156,8 @@ final class ClientConnection implements Watcher, SessionOwner, SessionBinding.Co
             public void wrote(long queuedBeforeBytes) {
                 // Reads held back while the client owed too much may run again now.
                 long soft = config.limits().outboundSoftLimit();
-                if (queuedBeforeBytes > soft && socket.queuedBytes() <= soft) pipeline.drained();
+                long owed = pipeline.owedBytes();
+                if (owed <= soft && owed + (queuedBeforeBytes - socket.queuedBytes()) > soft) pipeline.drained();
             }
 
             @Override

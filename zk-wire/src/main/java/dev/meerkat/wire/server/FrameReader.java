@@ -51,6 +51,7 @@ final class FrameReader {
     private boolean awaitingTraceMask;
     private boolean fourLetterWord;
     private boolean paused;
+    private boolean resuming;
     private boolean stopped;
 
     FrameReader(int maxBuffer, Sink sink) {
@@ -148,10 +149,20 @@ final class FrameReader {
         paused = true;
     }
 
-    /** Hands on the frames held, for as long as nobody pauses again. */
+    /**
+     * Hands on the frames held, for as long as nobody pauses again. A resume from inside a frame
+     * being handed on only lifts the pause: the loop already running goes on (no recursion as deep
+     * as the frames held).
+     */
     void resume() {
         paused = false;
-        while (!paused && !stopped && !held.isEmpty()) sink.frame(held.poll());
+        if (resuming) return;
+        resuming = true;
+        try {
+            while (!paused && !stopped && !held.isEmpty()) sink.frame(held.poll());
+        } finally {
+            resuming = false;
+        }
     }
 
     /** The client sent its last byte: a part frame is dropped (whole ones still wait their turn). */

@@ -352,6 +352,7 @@ final class RequestPipeline {
      */
     private void flush() {
         if (slots.isEmpty() || !slots.peek().done || connection.isClosed()) return;
+        long owedBefore = owedBytes();
         boolean closeAfter = false;
         int released = 0;
         JuteOutput jute = new JuteOutput(256);
@@ -383,6 +384,10 @@ final class RequestPipeline {
             connection.endAfterReplies();
             return;
         }
+        // Replies the kernel took at once brought what the client owes under the soft limit: the
+        // reads held back for it go now (no socket callback will say so: nothing is left queued).
+        long soft = limits.outboundSoftLimit();
+        if (owedBefore > soft && owedBytes() <= soft && !unsubmitted.isEmpty()) pump();
         connection.maybeResumeReading();
     }
 
