@@ -35,6 +35,7 @@ import dev.meerkat.server.ops.MetricsRoutes;
 import dev.meerkat.server.ops.Operations;
 import dev.meerkat.wire.server.WireConfig;
 import dev.meerkat.wire.server.ZkServer;
+import dev.meerkat.wire.transport.NioClientPort;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -103,6 +104,28 @@ public final class Meerkat implements AutoCloseable {
      * port accepts connections. An ensemble member serves clients once it has found its quorum.
      */
     public static Meerkat start(ServerConfig config) {
+        // The plain client port is bound on a thread of its own while the node starts; clients that
+        // come early wait in the backlog until the server accepts. Closed here if the start fails first.
+        CompletableFuture<NioClientPort> clientPort = null;
+        if (!config.security().securePortOnly()) {
+            ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
+            clientPort = ZkServer.bindAhead(config.clientAddressFor(cluster), config.clientPortFor(cluster), clientLoops());
+        }
+        try {
+            return start(config, clientPort);
+        } catch (RuntimeException | Error e) {
+            if (clientPort != null) clientPort.thenAccept(p -> {
+                if (!p.accepting()) p.close();
+            });
+            throw e;
+        }
+    }
+
+    private static int clientLoops() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private static Meerkat start(ServerConfig config, CompletableFuture<NioClientPort> clientPort) {
         long t0 = System.nanoTime();
         ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
         if (!cluster.isStandalone()) {
@@ -113,7 +136,7 @@ public final class Meerkat implements AutoCloseable {
         if (!cluster.isStandalone() && config.inMemory()) {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
-        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        int loops = clientLoops();
         // The plain client port needs no Vert.x; the peers, TLS and HTTP do. When needed it comes up
         // on its own thread while the node starts here: on a cold JVM each is mostly class loading.
         boolean needsVertx = !cluster.isStandalone() || config.adminEnabled() || config.operations().prometheusEnabled()
@@ -216,7 +239,7 @@ public final class Meerkat implements AutoCloseable {
         AdminHttpServer admin = null;
         try {
             listening = "clients on " + config.clientAddressFor(cluster) + ":" + config.clientPortFor(cluster);
-            server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops));
+            server = await(ZkServer.start(vertx, node, wire, loops, quorum, ops, wire.hasPlainPort() ? clientPort : null));
             ServerMetrics clientMetrics = server.metrics();
             meters.bind(r -> WireMeters.bind(clientMetrics, r));
             ops.attachServer(server);

@@ -31,11 +31,8 @@ final class SnapshotTaker implements AutoCloseable {
     private final int retainCount;
     /** Log thread work: compact the log up to the given index. */
     private final LongConsumer compactLog;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "meerkat-snapshot");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The snapshot thread; none for a node that keeps no snapshots (in memory). */
+    private final ExecutorService writer;
     private volatile boolean inProgress;
     private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
     /** Tree thread only. */
@@ -43,6 +40,11 @@ final class SnapshotTaker implements AutoCloseable {
 
     SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, LongConsumer compactLog) {
         this.store = store;
+        this.writer = store == null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "meerkat-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
         this.raftSnapshots = raftSnapshots;
         this.snapCount = snapCount;
         this.retainCount = retainCount;
@@ -106,6 +108,7 @@ final class SnapshotTaker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writer == null) return;
         writer.shutdown();
         try {
             writer.awaitTermination(30, TimeUnit.SECONDS);

@@ -88,6 +88,33 @@ public final class ZkServer {
      * directories and metrics from {@code facts} (null: only what the client port knows).
      */
     public static CompletableFuture<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts) {
+        return start(vertx, node, config, listeners, quorum, facts, null);
+    }
+
+    /**
+     * Binds the plain client port ahead of {@link #start} (which {@code bound} then completes), so
+     * that binding overlaps the rest of a server's start. Clients wait in the backlog meanwhile.
+     */
+    public static CompletableFuture<NioClientPort> bindAhead(String host, int port, int listeners) {
+        CompletableFuture<NioClientPort> bound = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                NioClientPort p = NioClientPort.bind(host, port, Math.max(1, listeners), "meerkat-client");
+                bound.complete(p);
+                // This thread is idle until the server accepts: the first connection's work, now.
+                FirstConnection.prepare();
+            } catch (Throwable e) {
+                bound.completeExceptionally(e);
+            }
+        }, "meerkat-client-bind");
+        t.setDaemon(true);
+        t.start();
+        return bound;
+    }
+
+    /** As above, with the plain port bound ahead ({@link #bindAhead}), or null to bind it here. */
+    public static CompletableFuture<ZkServer> start(Vertx vertx, Node node, WireConfig config, int listeners, QuorumView quorum, ServerFacts facts,
+                                                    CompletableFuture<NioClientPort> boundAhead) {
         if (vertx == null && config.security().hasSecurePort()) throw new IllegalArgumentException("a TLS client port needs Vert.x");
         ZkServer server = new ZkServer(vertx, node, config, quorum, facts);
         node.addListener(new dev.meerkat.core.node.ServingListener() {
@@ -115,12 +142,14 @@ public final class ZkServer {
         int instances = Math.max(1, listeners);
         CompletableFuture<Void> plain = CompletableFuture.completedFuture(null);
         if (config.hasPlainPort()) {
-            plain = NioClientPort.open(config.host(), config.port(), instances, "meerkat-client", socket -> server.accept(socket, null))
-                    .thenAccept(p -> {
+            CompletableFuture<NioClientPort> opened = boundAhead == null
+                    ? NioClientPort.open(config.host(), config.port(), instances, "meerkat-client", socket -> server.accept(socket, null))
+                    : boundAhead.thenCompose(p -> p.accept(socket -> server.accept(socket, null)).thenApply(v -> p));
+            plain = opened.thenAccept(p -> {
                         server.plainPort = p;
                         server.port = p.port();
-                        // On an idle loop while the caller goes on: the first session needs it.
-                        p.loops().get(0).execute(SessionBinding::prepare);
+                        // On a loop the first connection does not go to, while the caller goes on.
+                        p.loops().get(p.loops().size() - 1).execute(FirstConnection::prepare);
                     });
         }
         CompletableFuture<Void> secure = CompletableFuture.completedFuture(null);

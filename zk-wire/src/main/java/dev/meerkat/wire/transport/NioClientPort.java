@@ -26,13 +26,12 @@ public final class NioClientPort {
 
     private final List<NioLoop> loops;
     private final ServerSocketChannel server;
-    private final Consumer<ClientSocket> onConnect;
+    private volatile Consumer<ClientSocket> onConnect;
     private int next;
 
-    private NioClientPort(List<NioLoop> loops, ServerSocketChannel server, Consumer<ClientSocket> onConnect) {
+    private NioClientPort(List<NioLoop> loops, ServerSocketChannel server) {
         this.loops = loops;
         this.server = server;
-        this.onConnect = onConnect;
     }
 
     /**
@@ -41,32 +40,57 @@ public final class NioClientPort {
      * socket belongs to; it must {@link ClientSocket#start start} it.
      */
     public static CompletableFuture<NioClientPort> open(String host, int port, int loopCount, String name, Consumer<ClientSocket> onConnect) {
-        ServerSocketChannel channel;
+        NioClientPort p;
         try {
-            channel = ServerSocketChannel.open();
+            p = bind(host, port, loopCount, name);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return p.accept(onConnect).thenApply(v -> p);
+    }
+
+    /**
+     * Binds the port and starts the loops, accepting nobody yet: until {@link #accept}, clients
+     * that connect wait in the kernel's backlog. Lets a server bind while the rest of it starts.
+     */
+    public static NioClientPort bind(String host, int port, int loopCount, String name) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             InetSocketAddress address = host == null || host.equals("0.0.0.0") ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
             channel.bind(address, BACKLOG);
             channel.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            closeQuietly(channel);
+            throw e;
         }
         List<NioLoop> loops = new ArrayList<>();
         for (int i = 0; i < Math.max(1, loopCount); i++) loops.add(new NioLoop(name + "-" + i));
-        NioClientPort p = new NioClientPort(loops, channel, onConnect);
-        CompletableFuture<NioClientPort> registered = new CompletableFuture<>();
+        return new NioClientPort(loops, channel);
+    }
+
+    /** Starts accepting: each new socket goes to {@code handler} on its loop. Once. */
+    public CompletableFuture<Void> accept(Consumer<ClientSocket> handler) {
+        if (onConnect != null) throw new IllegalStateException("the port already accepts");
+        onConnect = handler;
+        CompletableFuture<Void> registered = new CompletableFuture<>();
         NioLoop acceptor = loops.get(0);
         acceptor.execute(() -> {
             try {
-                acceptor.register(channel, SelectionKey.OP_ACCEPT, k -> p.accept());
-                registered.complete(p);
+                acceptor.register(server, SelectionKey.OP_ACCEPT, k -> accept());
+                registered.complete(null);
             } catch (IOException | RuntimeException e) {
                 registered.completeExceptionally(e);
             }
         });
         return registered.whenComplete((ok, e) -> {
-            if (e != null) p.close();
+            if (e != null) close();
         });
+    }
+
+    /** Whether {@link #accept} was called: the port then belongs to whoever accepts. */
+    public boolean accepting() {
+        return onConnect != null;
     }
 
     /** The bound port (the free one chosen for port 0). */
@@ -80,6 +104,7 @@ public final class NioClientPort {
     }
 
     private void accept() {
+        Consumer<ClientSocket> handler = onConnect;
         while (true) {
             SocketChannel c;
             try {
@@ -101,7 +126,7 @@ public final class NioClientPort {
             loop.execute(() -> {
                 NioSocket s = new NioSocket(loop, c);
                 try {
-                    onConnect.accept(s);
+                    handler.accept(s);
                 } catch (RuntimeException e) {
                     LOG.error("cannot take a connection from {}", s.remoteHost(), e);
                     s.close();
