@@ -145,7 +145,7 @@ public final class Meerkat implements AutoCloseable {
                 : CompletableFuture.completedFuture(null);
         // One registry for every meter of this server, whoever exposes it; made now only if it is served.
         Meters meters = new Meters();
-        if (config.adminEnabled() || config.operations().prometheusEnabled() || config.kafkaView().enabled()) meters.registry();
+        if (config.adminEnabled() || config.operations().prometheusEnabled() || config.kafkaView().enabled()) meters.makeInBackground();
         Operations ops = new Operations(config, meters);
         DataDirectory dir = null;
         LogStore log;
@@ -233,8 +233,7 @@ public final class Meerkat implements AutoCloseable {
         }
         QuorumView quorum = new NodeQuorumView(node);
         ops.attachNode(node, quorum, dir == null ? null : dir.snapshotDirectory(), dir == null ? null : dir.logDirectory(), metered);
-        BrokerRegistry kafka = config.kafkaView().enabled() && BrokerRegistry.available()
-                ? startKafkaRegistry(node, meters.registry(), config.kafkaView(), dir) : null;
+        BrokerRegistry kafka = null;
         ZkServer server = null;
         AdminHttpServer admin = null;
         try {
@@ -243,6 +242,10 @@ public final class Meerkat implements AutoCloseable {
             ServerMetrics clientMetrics = server.metrics();
             meters.bind(r -> WireMeters.bind(clientMetrics, r));
             ops.attachServer(server);
+            // Clients are served from here on; the Kafka view and the HTTP endpoints follow.
+            if (config.kafkaView().enabled() && BrokerRegistry.available()) {
+                kafka = startKafkaRegistry(node, meters.registry(), config.kafkaView(), dir);
+            }
             if (config.adminEnabled()) {
                 listening = "the AdminServer on " + config.adminAddress() + ":" + config.adminPort();
                 List<HttpRoutes> routes = new ArrayList<>();
@@ -258,7 +261,7 @@ public final class Meerkat implements AutoCloseable {
                         config.operations().metricsPort(), List.of(new MetricsRoutes(meters.registry(), vertx))));
             }
             return new Meerkat(config, new Parts(vertx, dir, node, peers, server, admin, metricsServer, ops, kafka), t0);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+        } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             ops.stop();
             if (admin != null) admin.close();
@@ -268,6 +271,7 @@ public final class Meerkat implements AutoCloseable {
             peers.close();
             closeVertx(vertx);
             if (dir != null) dir.close();
+            if (e instanceof RuntimeException r) throw r;
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not listen for " + listening + ": " + cause.getMessage(), cause);
         }

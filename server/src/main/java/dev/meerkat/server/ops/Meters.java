@@ -6,6 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +19,11 @@ import java.util.function.Consumer;
  * start either way, the registry's distributions from the moment it is made.
  */
 public final class Meters {
+    /** Guarded by this, as is the publication of {@link #registry}. */
     private final List<Consumer<MeterRegistry>> bindings = new ArrayList<>();
     private volatile PrometheusMeterRegistry registry;
+    private final AtomicBoolean making = new AtomicBoolean();
+    private final CompletableFuture<PrometheusMeterRegistry> made = new CompletableFuture<>();
 
     /** Declares meters: run now if the registry exists, else when it is made. */
     public synchronized void bind(Consumer<MeterRegistry> binding) {
@@ -30,14 +35,27 @@ public final class Meters {
     public PrometheusMeterRegistry registry() {
         PrometheusMeterRegistry r = registry;
         if (r != null) return r;
-        synchronized (this) {
-            if (registry == null) {
-                PrometheusMeterRegistry made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                for (Consumer<MeterRegistry> b : bindings) b.accept(made);
-                registry = made;
+        if (!making.compareAndSet(false, true)) return made.join();
+        try {
+            // The costly part outside the lock: meters declared meanwhile are not held up.
+            PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            synchronized (this) {
+                for (Consumer<MeterRegistry> b : bindings) b.accept(fresh);
+                registry = fresh;
             }
-            return registry;
+            made.complete(fresh);
+            return fresh;
+        } catch (RuntimeException | Error e) {
+            made.completeExceptionally(e);
+            throw e;
         }
+    }
+
+    /** Makes the registry on a thread of its own (a server that serves it, while the rest starts). */
+    public void makeInBackground() {
+        Thread t = new Thread(this::registry, "meerkat-meters");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The registry if it has been made, else null: for meters made on the fly (one per opcode). */
