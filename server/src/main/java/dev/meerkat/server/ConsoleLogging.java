@@ -13,14 +13,21 @@ import org.slf4j.Logger;
  * The runnable jar's default logging, set up in code: INFO to stderr, the libraries at WARN. Logback
  * reading an XML file costs a cold start some 300 classes (its XML configurator and the JDK's XML
  * parser) before the first line; this is the same configuration without them. A file named by
- * {@code -Dlogback.configurationFile} (the distribution's {@code conf/logback.xml}) or a
- * {@code logback-test.xml} on the class path still wins: then this steps aside.
+ * {@code -Dlogback.configurationFile} (the distribution's {@code conf/logback.xml}), or a
+ * {@code logback-test.xml} or {@code logback.xml} on the class path (an application's that runs the
+ * server inside itself: this jar ships none), still wins: then this steps aside.
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || ConsoleLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+        ClassLoader loader = ConsoleLogging.class.getClassLoader();
+        return configure(context, System.getProperty("logback.configurationFile") != null,
+                name -> loader.getResource(name) != null);
+    }
+
+    /** As {@link #configure(LoggerContext)}, told whether a file is named and which resources exist. */
+    ExecutionStatus configure(LoggerContext context, boolean fileNamed, java.util.function.Predicate<String> resourceExists) {
+        if (fileNamed || resourceExists.test("logback-test.xml") || resourceExists.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
