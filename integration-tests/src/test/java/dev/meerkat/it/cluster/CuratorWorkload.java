@@ -33,7 +33,7 @@ public final class CuratorWorkload implements AutoCloseable {
     public CuratorWorkload(String connectString) throws Exception {
         for (int i = 0; i < 2; i++) {
             CuratorFramework c = CuratorFrameworkFactory.builder().connectString(connectString).sessionTimeoutMs(10_000)
-                    .connectionTimeoutMs(10_000).retryPolicy(new ExponentialBackoffRetry(100, 20))
+                    .connectionTimeoutMs(10_000).retryPolicy(new ExponentialBackoffRetry(100, 20, 2_000))
                     .connectionStateErrorPolicy(new org.apache.curator.framework.state.SessionConnectionStateErrorPolicy()).build();
             c.getConnectionStateListenable().addListener((client, state) -> {
                 if (state == ConnectionState.LOST) lost.incrementAndGet();

@@ -98,6 +98,10 @@ public class ReconfigTest {
             e.awaitServing(Duration.ofSeconds(30), 1, 2, 3, 4, 5);
             assertThat(members(new String(z.getConfig(false, null), StandardCharsets.UTF_8))).hasSize(5);
             for (int id = 1; id <= 5; id++) {
+                // A follower applies the last change a moment after the leader answered the reconfig.
+                int server = id;
+                await("conf of server " + id + " shows server 5").atMost(Duration.ofSeconds(10))
+                        .until(() -> e.fourLetterWord(server, "conf").contains("server.5="));
                 assertThat(e.fourLetterWord(id, "conf")).as("conf of server " + id).contains("server.5=").contains("version=");
             }
             load.updateServerList(e.connectString(1, 2, 3, 4, 5));
@@ -172,8 +176,13 @@ public class ReconfigTest {
             e.awaitServing(Duration.ofSeconds(30), 4, 5, 6);
             int acks = load.ackCount();
             int increments = curator.increments();
-            await("writers and Curator keep working on the new servers only").atMost(Duration.ofSeconds(60))
-                    .until(() -> load.ackCount() > acks + 100 && curator.increments() > increments + 5);
+            try {
+                await("writers and Curator keep working on the new servers only").atMost(Duration.ofSeconds(60))
+                        .until(() -> load.ackCount() > acks + 100 && curator.increments() > increments + 5);
+            } catch (org.awaitility.core.ConditionTimeoutException t) {
+                throw new AssertionError("acks " + acks + " -> " + load.ackCount() + ", Curator increments " + increments + " -> "
+                        + curator.increments() + ", Curator errors " + curator.errors(), t);
+            }
             load.stopWriting();
             curator.stopWorking();
             assertThat(load.expired()).isZero();
