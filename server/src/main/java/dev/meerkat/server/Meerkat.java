@@ -106,13 +106,13 @@ public final class Meerkat implements AutoCloseable {
     public static Meerkat start(ServerConfig config) {
         // The plain client port is bound on a thread of its own while the node starts; clients that
         // come early wait in the backlog until the server accepts. Closed here if the start fails first.
+        ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
         CompletableFuture<NioClientPort> clientPort = null;
         if (!config.security().securePortOnly()) {
-            ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
             clientPort = ZkServer.bindAhead(config.clientAddressFor(cluster), config.clientPortFor(cluster), clientLoops());
         }
         try {
-            return start(config, clientPort);
+            return start(config, cluster, clientPort);
         } catch (RuntimeException | Error e) {
             if (clientPort != null) clientPort.thenAccept(p -> {
                 if (!p.accepting()) p.close();
@@ -125,9 +125,8 @@ public final class Meerkat implements AutoCloseable {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    private static Meerkat start(ServerConfig config, CompletableFuture<NioClientPort> clientPort) {
+    private static Meerkat start(ServerConfig config, ClusterConfig cluster, CompletableFuture<NioClientPort> clientPort) {
         long t0 = System.nanoTime();
-        ClusterConfig cluster = config.ensemble().cluster(config.dataDir());
         if (!cluster.isStandalone()) {
             // A joining server gets initLimit ticks to catch up before it must vote, as in ZooKeeper.
             cluster = cluster.withReconfig(config.ensemble().reconfigEnabled(), config.ensemble().initLimit() * config.tickTime())

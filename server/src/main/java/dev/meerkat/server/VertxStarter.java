@@ -5,6 +5,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.impl.SysProps;
 
+import dev.meerkat.core.util.OwnThread;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,17 +39,7 @@ final class VertxStarter {
     static CompletableFuture<Vertx> startAsync(int eventLoops, boolean serveFiles) {
         // Before Netty's first class is initialised (the Vert.x thread below does that).
         if (NETTY_JFR.startsWith("dev.") && System.getProperty(NETTY_JFR) == null) System.setProperty(NETTY_JFR, "false");
-        CompletableFuture<Vertx> started = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                started.complete(create(eventLoops, serveFiles));
-            } catch (Throwable e) {
-                started.completeExceptionally(e);
-            }
-        }, "meerkat-vertx-start");
-        t.setDaemon(true);
-        t.start();
-        return started;
+        return OwnThread.supply("meerkat-vertx-start", () -> create(eventLoops, serveFiles));
     }
 
     private static Vertx create(int eventLoops, boolean serveFiles) {

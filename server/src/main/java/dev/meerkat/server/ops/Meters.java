@@ -1,5 +1,6 @@
 package dev.meerkat.server.ops;
 
+import dev.meerkat.core.util.OwnThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,9 +54,7 @@ public final class Meters {
 
     /** Makes the registry on a thread of its own (a server that serves it, while the rest starts). */
     public void makeInBackground() {
-        Thread t = new Thread(this::registry, "meerkat-meters");
-        t.setDaemon(true);
-        t.start();
+        OwnThread.supply("meerkat-meters", this::registry);
     }
 
     /** The registry if it has been made, else null: for meters made on the fly (one per opcode). */

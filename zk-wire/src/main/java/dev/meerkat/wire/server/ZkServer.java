@@ -4,6 +4,7 @@ import dev.meerkat.core.node.Node;
 import dev.meerkat.core.tls.CertificateNames;
 import dev.meerkat.core.tls.TlsSettings;
 import dev.meerkat.core.tls.VertxTls;
+import dev.meerkat.core.util.OwnThread;
 import dev.meerkat.wire.security.WireSecurity;
 import dev.meerkat.core.stats.QuorumView;
 import dev.meerkat.wire.transport.ClientSocket;
@@ -96,20 +97,17 @@ public final class ZkServer {
      * that binding overlaps the rest of a server's start. Clients wait in the backlog meanwhile.
      */
     public static CompletableFuture<NioClientPort> bindAhead(String host, int port, int listeners) {
-        CompletableFuture<NioClientPort> bound = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        return OwnThread.supply("meerkat-client-bind", () -> {
+            NioClientPort p = NioClientPort.bind(host, port, Math.max(1, listeners), "meerkat-client");
             try {
-                NioClientPort p = NioClientPort.bind(host, port, Math.max(1, listeners), "meerkat-client");
-                bound.complete(p);
-                // This thread is idle until the server accepts: the first connection's work, now.
+                // Long before the server accepts: the first connection's class loading, here and now.
                 FirstConnection.prepare();
-            } catch (Throwable e) {
-                bound.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                p.close();
+                throw e;
             }
-        }, "meerkat-client-bind");
-        t.setDaemon(true);
-        t.start();
-        return bound;
+            return p;
+        });
     }
 
     /** As above, with the plain port bound ahead ({@link #bindAhead}), or null to bind it here. */
