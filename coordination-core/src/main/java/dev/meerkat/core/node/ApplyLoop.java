@@ -191,6 +191,8 @@ final class ApplyLoop implements Runnable {
             for (Runnable r; (r = releases.poll()) != null; released++) r.run();
             int n = inbox.drain(Runnable::run, 4096);
             if (n + released > 0) publishStats();
+            // A snapshot capture runs in slices between rounds of work, and on its own when idle.
+            boolean capturing = snapshots.advance();
             long now = System.nanoTime();
             boolean leader = status.get().isLeader();
             if (leader != wasLeader) {
@@ -211,7 +213,7 @@ final class ApplyLoop implements Runnable {
                 if (leader) reaper.reap(state, System.currentTimeMillis(), proposeInternal);
                 nextReap = now + reapNanos;
             }
-            if (n == 0) inbox.idle(Math.min(nextSessionCheck, nextReap) - now);
+            if (n == 0 && !capturing) inbox.idle(Math.min(nextSessionCheck, nextReap) - now);
         }
     }
 

@@ -1,29 +1,39 @@
 package dev.meerkat.core.node;
 
 import dev.meerkat.core.snapshot.SnapshotCodec;
-import dev.meerkat.core.snapshot.SnapshotImage;
+import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.core.storage.SnapshotWriter;
+import dev.meerkat.core.tree.TreeCapture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Every snapCount applied entries: freeze the state on the tree thread (one pass copying
- * references, no encoding, no disk), then encode, write, sync and purge on the snapshot thread
- * while the node keeps serving. Afterwards the log may be compacted up to the oldest snapshot kept,
- * so a damaged newest snapshot can still fall back to an older one plus the log.
+ * Every snapCount applied entries: a capture of the state at that zxid begins on the tree thread
+ * (the sessions are copied, the tree is walked later in slices of {@link #SLICE_NANOS}, see
+ * {@link TreeCapture}), and the snapshot thread encodes, writes, syncs and purges while the node
+ * keeps serving: the tree never waits more than one slice. Afterwards the log may be compacted up
+ * to the oldest snapshot kept, so a damaged newest snapshot can still fall back to an older one
+ * plus the log.
  */
 final class SnapshotTaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotTaker.class);
+    /** How long one slice of a capture may hold the tree thread. */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Chunks captured and not yet encoded; past this the capture waits for the writer. */
+    private static final int QUEUED_CHUNKS = 64;
 
     private final SnapshotStore store;
     private final NodeSnapshots raftSnapshots;
@@ -34,9 +44,13 @@ final class SnapshotTaker implements AutoCloseable {
     /** The snapshot thread; none for a node that keeps no snapshots (in memory). */
     private final ExecutorService writer;
     private volatile boolean inProgress;
+    /** Set by the writer when it gave up, or by close: the capture stops at its next slice. */
+    private volatile boolean abandoned;
     private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
     /** Tree thread only. */
     private long lastSnapshotIndex;
+    /** Tree thread only: the capture under way, or null. */
+    private TreeCapture capture;
 
     SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, LongConsumer compactLog) {
         this.store = store;
@@ -60,34 +74,69 @@ final class SnapshotTaker implements AutoCloseable {
         lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
     }
 
-    /** Tree thread, after applying entries. */
+    /** Tree thread, after applying entries: begins a capture when snapCount entries have passed. */
     void maybeSnapshot(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
-        if (store == null || inProgress || state.lastApplied() - lastSnapshotIndex < snapCount) return;
-        long t0 = System.nanoTime();
-        SnapshotImage image = SnapshotCodec.capture(state, lastAppliedTerm);
-        long pauseNanos = System.nanoTime() - t0;
+        if (store == null || inProgress || capture != null || state.lastApplied() - lastSnapshotIndex < snapCount) {
+            advance();
+            return;
+        }
+        long index = state.lastApplied();
+        List<Session> sessions = List.copyOf(state.sessions().values());
+        BlockingQueue<TreeCapture.Chunk> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        abandoned = false;
+        capture = state.tree().beginCapture(index, chunks::offer);
         inProgress = true;
-        lastSnapshotIndex = image.lastApplied();
-        writer.execute(() -> write(image, membership, pauseNanos));
+        lastSnapshotIndex = index;
+        TreeCapture running = capture;
+        writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running));
+        advance();
     }
 
-    private void write(SnapshotImage image, dev.meerkat.core.raft.Membership membership, long pauseNanos) {
-        long pauseMs = TimeUnit.NANOSECONDS.toMillis(pauseNanos);
-        long index = image.lastApplied();
+    /** Tree thread: one slice of the capture under way; true while one is under way. */
+    boolean advance() {
+        TreeCapture c = capture;
+        if (c == null) return false;
+        if (abandoned) {
+            c.abort();
+            capture = null;
+            return false;
+        }
+        if (c.step(SLICE_NANOS)) capture = null;
+        return capture != null;
+    }
+
+    private void write(long index, long term, dev.meerkat.core.raft.Membership membership, List<Session> sessions, BlockingQueue<TreeCapture.Chunk> chunks, TreeCapture c) {
         long t0 = System.nanoTime();
-        try (SnapshotWriter w = store.begin(index, image.lastAppliedTerm())) {
+        long nodes = 0;
+        try (SnapshotWriter w = store.begin(index, term)) {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(w.outputStream(), 1 << 16));
-            SnapshotCodec.write(image, out);
+            SnapshotCodec.Encoder encoder = new SnapshotCodec.Encoder(out, index, term, sessions);
+            while (true) {
+                TreeCapture.Chunk chunk = chunks.poll(100, TimeUnit.MILLISECONDS);
+                if (chunk == null) {
+                    if (abandoned) throw new IllegalStateException("the node closed during the capture");
+                    continue;
+                }
+                encoder.write(chunk);
+                if (chunk.last) break;
+            }
+            encoder.finish();
+            nodes = encoder.nodes();
             out.flush();
             SnapshotFile file = w.commit();
             raftSnapshots.update(file, membership);
             purgeAndCompact();
             long writeNanos = System.nanoTime() - t0;
+            // Read after the last chunk: the capture's figures were final when it handed that over.
+            long pauseNanos = c.longestStepNanos();
             metrics.snapshotWritten(index, file.size(), pauseNanos, writeNanos);
-            LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; tree paused {} ms, written in {} ms", Long.toHexString(index),
-                    image.nodeCount(), file.size(), pauseMs, TimeUnit.NANOSECONDS.toMillis(writeNanos));
+            LOG.info("snapshot at zxid 0x{}: {} znodes, {} bytes; captured in {} slices of at most {} ms, written in {} ms",
+                    Long.toHexString(index), nodes, file.size(), c.steps(), String.format(java.util.Locale.ROOT, "%.1f", pauseNanos / 1e6),
+                    TimeUnit.NANOSECONDS.toMillis(writeNanos));
         } catch (Exception e) {
+            abandoned = true;
             metrics.snapshotFailed(index);
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);
         } finally {
             inProgress = false;
@@ -108,6 +157,7 @@ final class SnapshotTaker implements AutoCloseable {
 
     @Override
     public void close() {
+        abandoned = true;
         if (writer == null) return;
         writer.shutdown();
         try {

@@ -6,64 +6,93 @@ import dev.meerkat.core.api.Perms;
 import dev.meerkat.core.api.Stat;
 import dev.meerkat.core.api.ZnodeType;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The znode tree and its indexes (ephemerals per session, containers, TTL nodes). Mutations keep
  * ZooKeeper's Stat rules: a child create or delete bumps the parent's cversion and pzxid only.
  *
- * <p>While a journal is open every mutation records its inverse, so a failed multi can be rolled
- * back to exactly the state before it.
+ * <p>Nodes are found by walking from the root, one {@link ChildTable} probe per path segment; no
+ * node stores its path (see {@link Znode} for what that saves). While a journal is open every
+ * mutation records its inverse, so a failed multi can be rolled back to exactly the state before
+ * it. While a snapshot {@link TreeCapture} runs, every mutation first lets it keep what it still
+ * needs of the state it captures.
  */
 public final class DataTree {
     public static final String CONFIG_PATH = "/zookeeper/config";
-    private final Map<String, Znode> nodes = new HashMap<>();
+    private Znode root;
+    private int size;
     private final Map<Long, NavigableSet<String>> ephemerals = new HashMap<>();
     private final NavigableSet<String> containers = new TreeSet<>();
     private final NavigableSet<String> ttlNodes = new TreeSet<>();
     private final TreeCounters counters = new TreeCounters();
+    private final AclTable acls = new AclTable();
     private ArrayDeque<Runnable> journal;
+    /** The snapshot capture in progress, or null. */
+    private TreeCapture capture;
+    private int captures;
 
     public DataTree() {
         // ZooKeeper's own system nodes, with all-zero stats, exactly as a fresh ZooKeeper has them.
-        nodes.put("/", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
-        put("/zookeeper", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
-        put("/zookeeper/quota", new Znode(new byte[0], Acl.OPEN_ACL_UNSAFE, 0, 0, 0));
-        put("/zookeeper/config", new Znode(new byte[0], List.of(new Acl(Perms.READ, AuthId.ANYONE)), 0, 0, 0));
+        root = new Znode(Names.ROOT, new byte[0], acls.intern(Acl.OPEN_ACL_UNSAFE), 0, 0, 0);
+        size = 1;
+        Znode zk = put(root, "zookeeper", Acl.OPEN_ACL_UNSAFE);
+        put(zk, "quota", Acl.OPEN_ACL_UNSAFE);
+        Znode config = put(zk, "config", List.of(new Acl(Perms.READ, AuthId.ANYONE)));
         // ZooKeeper adds these children without counting them as creates, so it reports a cversion
         // of 0 - numChildren for their parents; /zookeeper/config carries aversion -1.
-        nodes.get("/").cversion = -1;
-        nodes.get("/zookeeper").cversion = -2;
-        nodes.get("/zookeeper/config").aversion = -1;
-        nodes.forEach(counters::add);
+        root.cversion = -1;
+        zk.cversion = -2;
+        config.aversion = -1;
+        forEachNode(counters::add);
     }
 
     /** An empty tree with no nodes at all, for loading a snapshot into. */
     public static DataTree empty() {
         DataTree t = new DataTree();
-        t.nodes.clear();
+        t.root = null;
+        t.size = 0;
+        t.acls.clear();
         t.counters.reset();
         return t;
     }
 
-    private void put(String path, Znode node) {
-        nodes.put(path, node);
-        if (!path.equals("/")) nodes.get(PathRules.parent(path)).addChild(PathRules.name(path));
+    private Znode put(Znode parent, String name, List<Acl> acl) {
+        Znode node = new Znode(name.getBytes(StandardCharsets.UTF_8), new byte[0], acls.intern(acl), 0, 0, 0);
+        parent.addChild(node);
+        size++;
+        return node;
     }
 
+    /** The node at {@code path}, or null (also for anything that is not a well-formed path). */
     public Znode get(String path) {
-        return nodes.get(path);
+        Znode node = root;
+        if (node == null || path == null || path.isEmpty() || path.charAt(0) != '/') return null;
+        int len = path.length();
+        if (len == 1) return node;
+        int from = 1;
+        while (node != null) {
+            int slash = path.indexOf('/', from);
+            int to = slash < 0 ? len : slash;
+            node = node.child(path, from, to);
+            if (slash < 0) return node;
+            from = slash + 1;
+        }
+        return null;
     }
 
     public int size() {
-        return nodes.size();
+        return size;
     }
 
     /** ZooKeeper's approximate data size: path length plus data length, summed over every node. O(1). */
@@ -85,13 +114,28 @@ public final class DataTree {
         return TreeCounters.digestVersion();
     }
 
+    /** Every path, as a set built now (O(nodes): for tools and tests, not for the request path). */
     public Set<String> paths() {
-        return Collections.unmodifiableSet(nodes.keySet());
+        Set<String> out = new HashSet<>(Math.max(16, size * 2));
+        forEachNode((p, z) -> out.add(p));
+        return Collections.unmodifiableSet(out);
     }
 
-    /** Visits every node without looking paths up: how a snapshot captures the tree quickly. */
-    public void forEachNode(java.util.function.BiConsumer<String, Znode> visitor) {
-        nodes.forEach(visitor);
+    /** Visits every node, parents before children (depth first), with its path. */
+    public void forEachNode(BiConsumer<String, Znode> visitor) {
+        if (root == null) return;
+        ArrayDeque<Object[]> todo = new ArrayDeque<>();
+        todo.push(new Object[]{"/", root});
+        while (!todo.isEmpty()) {
+            Object[] e = todo.pop();
+            String path = (String) e[0];
+            Znode z = (Znode) e[1];
+            visitor.accept(path, z);
+            if (z.children != null) {
+                String prefix = path.length() == 1 ? "/" : path + "/";
+                z.children.forEach(c -> todo.push(new Object[]{prefix + Names.decode(c.name), c}));
+            }
+        }
     }
 
     public NavigableSet<String> ephemeralsOf(long sessionId) {
@@ -105,6 +149,11 @@ public final class DataTree {
 
     public NavigableSet<String> ttlNodes() {
         return Collections.unmodifiableNavigableSet(ttlNodes);
+    }
+
+    /** Distinct ACL lists in the tree (each stored once). */
+    public int distinctAcls() {
+        return acls.size();
     }
 
     // ---- journal -------------------------------------------------------------------------
@@ -127,19 +176,41 @@ public final class DataTree {
         if (journal != null) journal.push(r);
     }
 
+    // ---- snapshot capture ----------------------------------------------------------------
+
+    /**
+     * Starts capturing the tree as it is now, at {@code zxid}; the capture then advances in slices
+     * ({@link TreeCapture#step}) between mutations, and every mutation until it ends first hands it
+     * the old state of what it changes. One at a time.
+     */
+    public TreeCapture beginCapture(long zxid, TreeCapture.Sink sink) {
+        if (capture != null) throw new IllegalStateException("a capture is already running");
+        capture = new TreeCapture(this, root, zxid, ++captures, sink);
+        return capture;
+    }
+
+    void captureEnded(TreeCapture c) {
+        if (capture == c) capture = null;
+    }
+
+    private void beforeChange(Znode node) {
+        if (capture != null) capture.beforeChange(node);
+    }
+
     // ---- mutations ----------------------------------------------------------------------
 
     /** Adds a node under an existing parent; the caller has checked every precondition. */
     public Znode create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long time) {
-        Znode parent = nodes.get(PathRules.parent(path));
-        String name = PathRules.name(path);
-        Znode node = new Znode(data, acl, zxid, time, ephemeralOwner);
-        String parentPath = PathRules.parent(path);
+        int slash = path.lastIndexOf('/');
+        String parentPath = slash == 0 ? "/" : path.substring(0, slash);
+        Znode parent = get(parentPath);
+        beforeChange(parent);
+        Znode node = new Znode(Names.encode(path, slash + 1, path.length()), data, acls.intern(acl), zxid, time, ephemeralOwner);
         int oldCversion = parent.cversion;
         long oldPzxid = parent.pzxid;
         counters.remove(parentPath, parent);
-        nodes.put(path, node);
-        parent.addChild(name);
+        parent.addChild(node);
+        size++;
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, ephemeralOwner, true);
@@ -148,8 +219,9 @@ public final class DataTree {
         onUndo(() -> {
             counters.remove(path, node);
             counters.remove(parentPath, parent);
-            nodes.remove(path);
-            parent.removeChild(name);
+            parent.removeChild(node);
+            size--;
+            acls.release(node.acl);
             parent.cversion = oldCversion;
             parent.pzxid = oldPzxid;
             index(path, ephemeralOwner, false);
@@ -159,23 +231,30 @@ public final class DataTree {
     }
 
     public void delete(String path, long zxid) {
-        Znode node = nodes.remove(path);
-        String parentPath = PathRules.parent(path);
-        Znode parent = nodes.get(parentPath);
-        String name = PathRules.name(path);
+        int slash = path.lastIndexOf('/');
+        String parentPath = slash == 0 ? "/" : path.substring(0, slash);
+        Znode parent = get(parentPath);
+        Znode node = parent.child(path, slash + 1, path.length());
+        if (capture != null) {
+            capture.beforeChange(parent);
+            capture.beforeDelete(parent, node);
+        }
         int oldCversion = parent.cversion;
         long oldPzxid = parent.pzxid;
         counters.remove(path, node);
         counters.remove(parentPath, parent);
-        parent.removeChild(name);
+        parent.removeChild(node);
+        size--;
+        acls.release(node.acl);
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, node.ephemeralOwner, false);
         counters.add(parentPath, parent);
         onUndo(() -> {
             counters.remove(parentPath, parent);
-            nodes.put(path, node);
-            parent.addChild(name);
+            parent.addChild(node);
+            size++;
+            acls.intern(node.acl);
             parent.cversion = oldCversion;
             parent.pzxid = oldPzxid;
             index(path, node.ephemeralOwner, true);
@@ -185,6 +264,7 @@ public final class DataTree {
     }
 
     public void setData(String path, Znode node, byte[] data, long zxid, long time) {
+        beforeChange(node);
         byte[] oldData = node.data;
         int oldVersion = node.version;
         long oldMzxid = node.mzxid;
@@ -211,6 +291,7 @@ public final class DataTree {
      * size, digest) right, as every other mutation does.
      */
     public void replaceDataQuietly(String path, Znode node, byte[] data) {
+        beforeChange(node);
         byte[] oldData = node.data;
         counters.remove(path, node);
         node.data = data;
@@ -228,8 +309,9 @@ public final class DataTree {
      * read from zoo.cfg). Never part of a multi, so nothing to undo.
      */
     public void setConfig(byte[] data, long zxid, long time) {
-        Znode node = nodes.get(CONFIG_PATH);
+        Znode node = get(CONFIG_PATH);
         if (node == null) throw new IllegalStateException("the tree has no " + CONFIG_PATH);
+        beforeChange(node);
         counters.remove(CONFIG_PATH, node);
         node.data = data;
         node.version = -1;
@@ -239,45 +321,71 @@ public final class DataTree {
     }
 
     public void setAcl(String path, Znode node, List<Acl> acl) {
+        beforeChange(node);
         List<Acl> oldAcl = node.acl;
         int oldAversion = node.aversion;
         counters.remove(path, node);
-        node.acl = acl;
+        node.acl = acls.intern(acl);
+        acls.release(oldAcl);
         node.aversion++;
         counters.add(path, node);
         onUndo(() -> {
             counters.remove(path, node);
-            node.acl = oldAcl;
+            acls.release(node.acl);
+            node.acl = acls.intern(oldAcl);
             node.aversion = oldAversion;
             counters.add(path, node);
         });
     }
 
-    /** Puts back a node read from a snapshot; parents are restored before children. */
+    /** Puts back a node read from a snapshot by path; parents are restored before children. */
     public void restore(String path, byte[] data, List<Acl> acl, Stat stat) {
-        Znode node = new Znode(data, acl, stat);
+        Znode node = new Znode(path.equals("/") ? Names.ROOT : Names.encode(path, path.lastIndexOf('/') + 1, path.length()), data,
+                acls.intern(acl), stat.czxid(), stat.mzxid(), stat.ctime(), stat.mtime(), stat.version(), stat.cversion(),
+                stat.aversion(), stat.ephemeralOwner(), stat.pzxid());
         if (path.equals("/")) {
-            nodes.put(path, node);
+            if (root != null) throw new IllegalStateException("root restored twice");
+            root = node;
+            size = 1;
             counters.add(path, node);
             return;
         }
-        put(path, node);
+        Znode parent = get(PathRules.parent(path));
+        if (parent == null) throw new IllegalStateException("snapshot restores " + path + " before its parent");
+        if (parent.child(path, path.lastIndexOf('/') + 1, path.length()) != null) throw new IllegalStateException("snapshot restores " + path + " twice");
+        parent.addChild(node);
+        size++;
         index(path, stat.ephemeralOwner(), true);
         counters.add(path, node);
     }
 
     /**
-     * After every node of a snapshot is restored: each node's children go back to the order they
-     * were created in (by czxid), which is the order they were added in before the snapshot, so
-     * getChildren answers in the same order across a restart.
+     * Puts back a node read from a snapshot under its parent (null for the root), the fast way:
+     * {@code path[0, pathLen)} is its full path in UTF-8 and {@code pathChars} its length in chars,
+     * kept by the reader as it walks. Returns the node, to be the parent of the next ones.
      */
-    public void restored() {
-        nodes.forEach((path, node) -> {
-            if (node.childCount() < 2) return;
-            List<String> names = new java.util.ArrayList<>(node.children());
-            names.sort(java.util.Comparator.comparingLong((String name) -> nodes.get(PathRules.child(path, name)).czxid));
-            node.reorderChildren(names);
-        });
+    public Znode restoreChild(Znode parent, byte[] name, byte[] path, int pathLen, int pathChars, byte[] data, List<Acl> acl,
+                              long czxid, long mzxid, long ctime, long mtime, int version, int cversion, int aversion,
+                              long ephemeralOwner, long pzxid) {
+        Znode node = new Znode(name, data, acls.intern(acl), czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid);
+        if (parent == null) {
+            if (root != null) throw new IllegalStateException("root restored twice");
+            root = node;
+        } else {
+            if (parent.children != null && parent.children.get(name) != null) {
+                throw new IllegalStateException("snapshot restores " + new String(path, 0, pathLen, StandardCharsets.UTF_8) + " twice");
+            }
+            parent.addChild(node);
+        }
+        size++;
+        if (ephemeralOwner != 0) index(new String(path, 0, pathLen, StandardCharsets.UTF_8), ephemeralOwner, true);
+        counters.add(path, pathLen, pathChars, node);
+        return node;
+    }
+
+    /** The length in chars of a name given as UTF-8. */
+    public static int nameChars(byte[] name) {
+        return Names.chars(name);
     }
 
     private void index(String path, long owner, boolean add) {
@@ -299,18 +407,19 @@ public final class DataTree {
 
     /** Number of descendants of {@code path}, not counting itself. */
     public int descendantCount(String path) {
-        Znode node = nodes.get(path);
+        Znode node = get(path);
         if (node == null) return 0;
-        int count = 0;
-        ArrayDeque<String> todo = new ArrayDeque<>();
-        todo.push(path);
+        int[] count = {0};
+        ArrayDeque<Znode> todo = new ArrayDeque<>();
+        todo.push(node);
         while (!todo.isEmpty()) {
-            String p = todo.pop();
-            for (String child : nodes.get(p).children()) {
-                count++;
-                todo.push(PathRules.child(p, child));
-            }
+            Znode z = todo.pop();
+            if (z.children == null) continue;
+            z.children.forEach(c -> {
+                count[0]++;
+                todo.push(c);
+            });
         }
-        return count;
+        return count[0];
     }
 }

@@ -25,16 +25,22 @@ final class TreeCounters {
     private long digest;
 
     void add(String path, Znode node) {
-        approximateDataSize += size(path, node);
+        byte[] utf8 = path.getBytes(StandardCharsets.UTF_8);
+        add(utf8, utf8.length, path.length(), node);
+    }
+
+    /** {@code path[0, len)} is the node's path in UTF-8, {@code pathChars} its length in chars. */
+    void add(byte[] path, int len, int pathChars, Znode node) {
+        approximateDataSize += size(pathChars, node);
         if (ZnodeType.isEphemeralOwner(node.ephemeralOwner)) ephemerals++;
-        node.digest = nodeDigest(path, node);
-        digest += node.digest;
+        node.digest = (int) nodeDigest(path, len, node);
+        digest += node.digest & 0xffffffffL;
     }
 
     void remove(String path, Znode node) {
-        approximateDataSize -= size(path, node);
+        approximateDataSize -= size(path.length(), node);
         if (ZnodeType.isEphemeralOwner(node.ephemeralOwner)) ephemerals--;
-        digest -= node.digest;
+        digest -= node.digest & 0xffffffffL;
     }
 
     void reset() {
@@ -59,19 +65,31 @@ final class TreeCounters {
         return DIGEST_VERSION;
     }
 
-    private static long size(String path, Znode node) {
-        return path.length() + (node.data == null ? 0 : node.data.length);
+    private static long size(int pathChars, Znode node) {
+        return pathChars + (node.data == null ? 0 : node.data.length);
     }
 
+    private static final byte[] SYSTEM_PREFIX = "/zookeeper/".getBytes(StandardCharsets.US_ASCII);
+    /** The tree thread's scratch space for the stat bytes of a digest. */
+    private final ByteBuffer stat = ByteBuffer.allocate(60);
+    private final CRC32 crc = new CRC32();
+
     static long nodeDigest(String path, Znode node) {
-        if (path.startsWith("/zookeeper/")) return 0;
-        ByteBuffer stat = ByteBuffer.allocate(60);
+        byte[] utf8 = path.getBytes(StandardCharsets.UTF_8);
+        return new TreeCounters().nodeDigest(utf8, utf8.length, node);
+    }
+
+    private long nodeDigest(byte[] path, int len, Znode node) {
+        if (len > SYSTEM_PREFIX.length && java.util.Arrays.equals(path, 0, SYSTEM_PREFIX.length, SYSTEM_PREFIX, 0, SYSTEM_PREFIX.length)) {
+            return 0;
+        }
+        stat.clear();
         stat.putLong(node.czxid).putLong(node.mzxid).putLong(node.pzxid).putLong(node.ctime).putLong(node.mtime)
                 .putInt(node.version).putInt(node.cversion).putInt(node.aversion).putLong(node.ephemeralOwner);
-        CRC32 crc = new CRC32();
-        crc.update((path.equals("/") ? "" : path).getBytes(StandardCharsets.UTF_8));
+        crc.reset();
+        if (!(len == 1 && path[0] == '/')) crc.update(path, 0, len);
         if (node.data != null) crc.update(node.data);
-        crc.update(stat.array());
+        crc.update(stat.array(), 0, 60);
         return crc.getValue();
     }
 }

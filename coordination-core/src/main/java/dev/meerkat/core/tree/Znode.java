@@ -3,37 +3,40 @@ package dev.meerkat.core.tree;
 import dev.meerkat.core.api.Acl;
 import dev.meerkat.core.api.Stat;
 
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One node of the tree. Mutable, and touched only by the thread that owns the {@link DataTree}:
  * that single writer is what makes apply deterministic and reads consistent without locks.
+ *
+ * <p>Compact on purpose (96 bytes with compressed references; ZooKeeper's node, its stat object,
+ * its path key and its name in the parent's set take about 300): the node holds its own name, not
+ * its path; its children are the child nodes themselves in a {@link ChildTable}; ACL lists are
+ * shared through the tree's {@link AclTable}; the digest term is the 32-bit CRC it is.
  */
 public final class Znode {
+    /** The last segment of the path, UTF-8; empty for the root. Never changes. */
+    final byte[] name;
     byte[] data;
     List<Acl> acl;
     final long czxid;
     final long ctime;
     long mzxid;
     long mtime;
+    long pzxid;
+    final long ephemeralOwner;
     int version;
     int cversion;
     int aversion;
-    final long ephemeralOwner;
-    long pzxid;
-    /** In the order the names were added: what {@link ChildOrder} needs to list them as ZooKeeper does. */
-    private LinkedHashSet<String> children;
-    /** The size ZooKeeper's hash table of these children would have now (it never shrinks). */
-    private int childCapacity;
-    /** The children in ZooKeeper's order, shared by every reader until they change. */
-    private List<String> ordered;
-    /** This node's term in the tree digest, kept by {@link TreeCounters}. */
-    long digest;
+    /** This node's term in the tree digest (a CRC32), kept by {@link TreeCounters}. */
+    int digest;
+    /** The number of the last snapshot capture that recorded this node ({@link TreeCapture}). */
+    int captured;
+    /** Null until the first child arrives. */
+    ChildTable children;
 
-    Znode(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+    Znode(byte[] name, byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+        this.name = name;
         this.data = data;
         this.acl = acl;
         this.czxid = zxid;
@@ -45,18 +48,20 @@ public final class Znode {
     }
 
     /** Restores a node exactly as a snapshot recorded it. */
-    Znode(byte[] data, List<Acl> acl, Stat s) {
+    Znode(byte[] name, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version, int cversion,
+          int aversion, long ephemeralOwner, long pzxid) {
+        this.name = name;
         this.data = data;
         this.acl = acl;
-        this.czxid = s.czxid();
-        this.ctime = s.ctime();
-        this.mzxid = s.mzxid();
-        this.mtime = s.mtime();
-        this.version = s.version();
-        this.cversion = s.cversion();
-        this.aversion = s.aversion();
-        this.ephemeralOwner = s.ephemeralOwner();
-        this.pzxid = s.pzxid();
+        this.czxid = czxid;
+        this.ctime = ctime;
+        this.mzxid = mzxid;
+        this.mtime = mtime;
+        this.version = version;
+        this.cversion = cversion;
+        this.aversion = aversion;
+        this.ephemeralOwner = ephemeralOwner;
+        this.pzxid = pzxid;
     }
 
     public byte[] data() {
@@ -69,6 +74,14 @@ public final class Znode {
 
     public long ephemeralOwner() {
         return ephemeralOwner;
+    }
+
+    public long czxid() {
+        return czxid;
+    }
+
+    public long ctime() {
+        return ctime;
     }
 
     public long mtime() {
@@ -95,46 +108,44 @@ public final class Znode {
         return pzxid;
     }
 
-    public Set<String> children() {
-        return children == null ? Collections.emptySet() : Collections.unmodifiableSet(children);
+    /** This node's name (the last segment of its path; "" for the root). */
+    public String name() {
+        return Names.decode(name);
+    }
+
+    /**
+     * The children's names in the order ZooKeeper's getChildren gives them (see {@link ChildTable}),
+     * as a new list.
+     */
+    public List<String> children() {
+        return children == null ? List.of() : children.namesInZooKeeperOrder();
+    }
+
+    /** Same as {@link #children()}: the name the wire layer asks by. */
+    public List<String> childrenInZooKeeperOrder() {
+        return children();
     }
 
     public int childCount() {
         return children == null ? 0 : children.size();
     }
 
-    /**
-     * The children in the order ZooKeeper's getChildren gives them (see {@link ChildOrder}). The
-     * list is immutable and shared until the children change, so many readers of a large list hold
-     * one copy between them.
-     */
-    public List<String> childrenInZooKeeperOrder() {
-        if (children == null) return List.of();
-        List<String> o = ordered;
-        if (o == null) {
-            o = Collections.unmodifiableList(ChildOrder.order(children, childCapacity));
-            ordered = o;
-        }
-        return o;
+    /** The child called {@code name}, or null. */
+    public Znode child(String name) {
+        return children == null ? null : children.get(name, 0, name.length());
     }
 
-    void addChild(String name) {
-        if (children == null) children = new LinkedHashSet<>(4);
-        if (children.add(name)) {
-            childCapacity = ChildOrder.capacityFor(childCapacity, children.size());
-            ordered = null;
-        }
+    Znode child(String path, int from, int to) {
+        return children == null ? null : children.get(path, from, to);
     }
 
-    /** Puts the children in a new added-order (after a snapshot load); the table keeps only what the count needs. */
-    void reorderChildren(List<String> namesInAddedOrder) {
-        children = new LinkedHashSet<>(namesInAddedOrder);
-        childCapacity = ChildOrder.capacityFor(0, children.size());
-        ordered = null;
+    void addChild(Znode child) {
+        if (children == null) children = new ChildTable();
+        children.add(child);
     }
 
-    void removeChild(String name) {
-        if (children != null && children.remove(name)) ordered = null;
+    void removeChild(Znode child) {
+        if (children == null || !children.remove(child)) throw new IllegalStateException("not a child: " + child.name());
     }
 
     /** Fields a snapshot keeps, packed as 8 longs at {@code offset}: see {@code SnapshotImage}. */

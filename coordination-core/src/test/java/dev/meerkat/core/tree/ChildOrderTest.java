@@ -99,15 +99,23 @@ class ChildOrderTest {
 
     @Test
     void aZnodeListsItsChildrenInThatOrderAndSharesTheList() {
-        Znode parent = new Znode(null, List.of(), 1, 0, 0);
+        DataTree tree = new DataTree();
+        tree.create("/p", new byte[0], dev.meerkat.core.api.Acl.OPEN_ACL_UNSAFE, 0, 1, 0);
         List<String> added = new ArrayList<>();
+        long zxid = 2;
         for (int i = 0; i < 100; i++) {
             added.add("c" + i);
-            parent.addChild("c" + i);
+            tree.create("/p/c" + i, null, dev.meerkat.core.api.Acl.OPEN_ACL_UNSAFE, 0, zxid++, 0);
         }
-        parent.removeChild("c7");
+        tree.delete("/p/c7", zxid++);
         List<String> expected = hashSetOrder(added, List.of("c7"));
+        Znode parent = tree.get("/p");
         assertThat(parent.childrenInZooKeeperOrder()).isEqualTo(expected);
         assertThat(parent.childrenInZooKeeperOrder()).isSameAs(parent.childrenInZooKeeperOrder());
+        tree.create("/p/c7", null, dev.meerkat.core.api.Acl.OPEN_ACL_UNSAFE, 0, zxid, 0);
+        List<String> again = new ArrayList<>(added);
+        again.remove("c7");
+        again.add("c7");
+        assertThat(parent.childrenInZooKeeperOrder()).isEqualTo(hashSetOrder(again, List.of()));
     }
 }

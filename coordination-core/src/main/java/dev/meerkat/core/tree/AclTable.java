@@ -1,0 +1,52 @@
+package dev.meerkat.core.tree;
+
+import dev.meerkat.core.api.Acl;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every distinct ACL list of the tree, once, with the number of nodes using it (ZooKeeper's
+ * ReferenceCountedACLCache, without the numbering). A tree holds a handful of distinct lists, so
+ * sharing them saves a list, an Acl and an AuthId with two strings per node; a list no node uses
+ * any more is dropped, so clients inventing ACLs cannot make the table grow past the tree.
+ */
+final class AclTable {
+    private static final class Entry {
+        final List<Acl> acl;
+        long uses;
+
+        Entry(List<Acl> acl) {
+            this.acl = acl;
+        }
+    }
+
+    private final Map<List<Acl>, Entry> entries = new HashMap<>();
+
+    /** The shared list equal to {@code acl}, counting one more use. */
+    List<Acl> intern(List<Acl> acl) {
+        Entry e = entries.get(acl);
+        if (e == null) {
+            e = new Entry(List.copyOf(acl));
+            entries.put(e.acl, e);
+        }
+        e.uses++;
+        return e.acl;
+    }
+
+    /** One use fewer of a list {@link #intern} returned. */
+    void release(List<Acl> acl) {
+        Entry e = entries.get(acl);
+        if (e == null || e.acl != acl) throw new IllegalStateException("ACL list not from this tree: " + acl);
+        if (--e.uses == 0) entries.remove(acl);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    void clear() {
+        entries.clear();
+    }
+}
