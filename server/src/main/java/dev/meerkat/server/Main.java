@@ -39,6 +39,12 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Chronicle's first load overlaps reading the config, logging's and the client port's set-up;
+        // a failure here shows again, with its context, when the log is opened.
+        dev.meerkat.core.util.OwnThread.supply("meerkat-log-preload", () -> {
+            dev.meerkat.core.log.ChronicleLogStore.preload();
+            return null;
+        });
         ServerConfig config;
         try {
             config = configFile == null ? ServerConfig.defaults() : new ZooCfgParser().parse(configFile);

@@ -133,6 +133,23 @@ public final class ChronicleLogStore implements LogStore {
         }
     }
 
+    /**
+     * Loads Chronicle Queue ahead of {@link #open}, so a start can do it beside the rest of its work:
+     * outside JUnit, Chronicle's {@code Jvm} class binds its POSIX calls through jnr-ffi and loads
+     * JNA for thread affinity when it is first touched, half a second of a cold start on two cores,
+     * most of it class loading. Safe to call from any thread, any number of times.
+     */
+    public static void preload() {
+        ClassLoader loader = ChronicleLogStore.class.getClassLoader();
+        for (String name : new String[]{"net.openhft.chronicle.core.Jvm", "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder"}) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Chronicle Queue is not on the class path", e);
+            }
+        }
+    }
+
     /** Opens (creating if needed) the log in {@code dir} with {@link Options#defaults()}. */
     public static ChronicleLogStore open(Path dir) {
         return open(dir, Options.defaults());

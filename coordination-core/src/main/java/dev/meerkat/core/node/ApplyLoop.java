@@ -134,6 +134,11 @@ final class ApplyLoop implements Runnable {
         return state;
     }
 
+    /** Tree thread: a snapshot of the state as it is now (see {@link SnapshotTaker#takeNow}). */
+    void snapshotNow(java.util.concurrent.CompletableFuture<dev.meerkat.core.storage.SnapshotFile> done) {
+        snapshots.takeNow(state, lastAppliedTerm, configs.membership(), done);
+    }
+
     QueryEngine queries() {
         return queries;
     }

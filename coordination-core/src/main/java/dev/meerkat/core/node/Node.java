@@ -421,6 +421,17 @@ public final class Node implements AutoCloseable {
         return apply.stats();
     }
 
+    /**
+     * A fresh snapshot, written as the periodic ones are: captured in slices (the tree never waits
+     * for more than one) and encoded on the snapshot thread. Fails for a node that keeps no
+     * snapshots, one that has applied nothing yet, and when the tree thread's inbox is full.
+     */
+    public java.util.concurrent.CompletableFuture<dev.meerkat.core.storage.SnapshotFile> takeSnapshot() {
+        var done = new java.util.concurrent.CompletableFuture<dev.meerkat.core.storage.SnapshotFile>();
+        if (!apply.inbox.offer(() -> apply.snapshotNow(done))) done.completeExceptionally(new IllegalStateException("the tree thread is busy"));
+        return done;
+    }
+
     /** Runs a listing on the tree thread (see {@link Inspection}); false when the inbox is full. */
     public <T> boolean inspect(Inspection<T> inspection, Completion<T> done) {
         Inspection.Context context = new Inspection.Context() {

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +53,8 @@ final class SnapshotTaker implements AutoCloseable {
     private long lastSnapshotIndex;
     /** Tree thread only: the capture under way, or null. */
     private TreeCapture capture;
+    /** Tree thread only: who asked for a snapshot now ({@link #takeNow}) and waits for the next one to begin. */
+    private List<CompletableFuture<SnapshotFile>> askedNow = new ArrayList<>();
 
     SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, LongConsumer compactLog) {
         this.store = store;
@@ -76,11 +80,19 @@ final class SnapshotTaker implements AutoCloseable {
 
     /** Tree thread, after applying entries: begins a capture when snapCount entries have passed. */
     void maybeSnapshot(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
-        if (store == null || inProgress || capture != null || state.lastApplied() - lastSnapshotIndex < snapCount) {
+        boolean due = state.lastApplied() - lastSnapshotIndex >= snapCount || !askedNow.isEmpty();
+        if (store == null || inProgress || capture != null || !due) {
             advance();
             return;
         }
         long index = state.lastApplied();
+        List<CompletableFuture<SnapshotFile>> waiting = askedNow;
+        askedNow = new ArrayList<>();
+        if (index == lastSnapshotIndex && !waiting.isEmpty()) {
+            // Nothing applied since the last snapshot (or the one loaded): that one is the answer.
+            writer.execute(() -> answerWithNewest(index, waiting));
+            return;
+        }
         List<Session> sessions = List.copyOf(state.sessions().values());
         BlockingQueue<TreeCapture.Chunk> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
         abandoned = false;
@@ -88,8 +100,35 @@ final class SnapshotTaker implements AutoCloseable {
         inProgress = true;
         lastSnapshotIndex = index;
         TreeCapture running = capture;
-        writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running));
+        writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running, waiting));
         advance();
+    }
+
+    /**
+     * Tree thread: a snapshot of the state as it is now, taken as the periodic ones are (in slices,
+     * the tree never waiting more than one), whatever snapCount says; what the AdminServer's
+     * {@code snapshot} command streams, as ZooKeeper's takes and streams a fresh one. Fails at once
+     * for a node that keeps no snapshots.
+     */
+    void takeNow(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership, CompletableFuture<SnapshotFile> done) {
+        if (store == null) {
+            done.completeExceptionally(new IllegalStateException("this node keeps no snapshots (in memory)"));
+            return;
+        }
+        askedNow.add(done);
+        maybeSnapshot(state, lastAppliedTerm, membership);
+    }
+
+    /** Snapshot thread: the newest snapshot is at {@code index}; it answers those who asked for one now. */
+    private void answerWithNewest(long index, List<CompletableFuture<SnapshotFile>> waiting) {
+        var kept = store.list();
+        SnapshotFile newest = kept.isEmpty() ? null : kept.get(kept.size() - 1);
+        if (newest != null && newest.index() == index) {
+            waiting.forEach(f -> f.complete(newest));
+        } else {
+            // Only a node that has applied nothing has no snapshot at the index it last covered.
+            waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("no snapshot at zxid 0x" + Long.toHexString(index))));
+        }
     }
 
     /** Tree thread: one slice of the capture under way; true while one is under way. */
@@ -105,7 +144,8 @@ final class SnapshotTaker implements AutoCloseable {
         return capture != null;
     }
 
-    private void write(long index, long term, dev.meerkat.core.raft.Membership membership, List<Session> sessions, BlockingQueue<TreeCapture.Chunk> chunks, TreeCapture c) {
+    private void write(long index, long term, dev.meerkat.core.raft.Membership membership, List<Session> sessions, BlockingQueue<TreeCapture.Chunk> chunks, TreeCapture c,
+                       List<CompletableFuture<SnapshotFile>> waiting) {
         long t0 = System.nanoTime();
         long nodes = 0;
         try (SnapshotWriter w = store.begin(index, term)) {
@@ -126,6 +166,7 @@ final class SnapshotTaker implements AutoCloseable {
             SnapshotFile file = w.commit();
             raftSnapshots.update(file, membership);
             purgeAndCompact();
+            waiting.forEach(f -> f.complete(file));
             long writeNanos = System.nanoTime() - t0;
             // Read after the last chunk: the capture's figures were final when it handed that over.
             long pauseNanos = c.longestStepNanos();
@@ -135,6 +176,7 @@ final class SnapshotTaker implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(writeNanos));
         } catch (Exception e) {
             abandoned = true;
+            waiting.forEach(f -> f.completeExceptionally(e));
             metrics.snapshotFailed(index);
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.error("snapshot at zxid 0x{} failed; the log keeps everything", Long.toHexString(index), e);

@@ -216,6 +216,19 @@ class OperationsDifferentialTest {
         assertThat(m.headers().firstValue("last_zxid").orElseThrow()).matches("0x[0-9a-f]+");
         assertThat(Long.parseLong(m.headers().firstValue("snapshot_size").orElseThrow())).isEqualTo(m.body().length).isPositive();
         assertThat(z.headers().firstValue("snapshot_size")).isPresent();
+
+        // The download is a fresh snapshot: it holds a write answered just before it was asked for.
+        meerkatClient.create("/snapshot-probe", "probe".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE, org.apache.zookeeper.CreateMode.PERSISTENT);
+        long probeZxid = meerkatClient.exists("/snapshot-probe", false).getCzxid();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> fresh = Http.getBytes(mkUrl, "digest admin:secret");
+            assertThat(fresh.statusCode()).isEqualTo(200);
+            long lastZxid = Long.decode(fresh.headers().firstValue("last_zxid").orElseThrow());
+            var loaded = dev.meerkat.core.snapshot.SnapshotCodec.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(fresh.body())));
+            assertThat(loaded.stateMachine().lastApplied()).isEqualTo(lastZxid).isGreaterThanOrEqualTo(probeZxid);
+            assertThat(loaded.stateMachine().tree().get("/snapshot-probe").data()).asString().isEqualTo("probe");
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.meerkat.core.api.AuthId;
 import dev.meerkat.core.api.Perms;
 import dev.meerkat.core.node.Node;
 import dev.meerkat.core.snapshot.SnapshotCodec;
-import dev.meerkat.core.snapshot.SnapshotImage;
 import dev.meerkat.core.stats.DigestLog;
 import dev.meerkat.core.stats.Inspection;
 import dev.meerkat.core.stats.Inspections;
@@ -28,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,28 +251,47 @@ public final class AdminCommands {
         if (!ops.config().operations().adminSnapshotEnabled()) return Future.succeededFuture(CommandResult.error("snapshot", null, 503));
         if (!snapshotRunning.compareAndSet(false, true)) return Future.succeededFuture(CommandResult.error("snapshot", null, 429));
         boolean streaming = !"false".equalsIgnoreCase(params.getOrDefault("streaming", "true"));
-        Future<SnapshotImage> image = inspect(ctx -> SnapshotCodec.capture(ctx.state(), ctx.lastAppliedTerm()));
-        return image.compose(img -> vertx.executeBlocking(() -> {
-            // Encoded off the event loop and the tree thread, into a file so the download has a size.
-            Path file = Files.createTempFile("meerkat-snapshot-", ".snap");
-            try (OutputStream raw = Files.newOutputStream(file);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-                SnapshotCodec.write(img, out);
-            }
-            return file;
-        }, false)).map(file -> {
+        // As ZooKeeper's command does: take a snapshot now and send that. A node with a snapshot
+        // store captures it in slices like its periodic ones; one kept in memory (or one that has
+        // applied nothing yet) has the tree encode a capture taken in one pass.
+        Future<SnapshotCopy> copy = Future.fromCompletionStage(ops.node().takeSnapshot(), vertx.getOrCreateContext())
+                .compose(taken -> vertx.executeBlocking(() -> {
+                    Path file = Files.createTempFile("meerkat-snapshot-", ".snap");
+                    try (InputStream in = taken.open()) {
+                        Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        deleteQuietly(file);
+                        throw e;
+                    }
+                    return new SnapshotCopy(file, taken.index());
+                }, false), failure -> inspect(ctx -> SnapshotCodec.capture(ctx.state(), ctx.lastAppliedTerm()))
+                        .compose(img -> vertx.executeBlocking(() -> {
+                            // Encoded off the event loop and the tree thread, into a file so the download has a size.
+                            Path file = Files.createTempFile("meerkat-snapshot-", ".snap");
+                            try (OutputStream raw = Files.newOutputStream(file);
+                                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+                                SnapshotCodec.write(img, out);
+                            }
+                            return new SnapshotCopy(file, img.lastApplied());
+                        }, false)));
+        return copy.map(taken -> {
+            Path file = taken.file();
             long size;
             try {
                 size = Files.size(file);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Map<String, String> headers = Map.of("last_zxid", "0x" + Long.toHexString(image.result().lastApplied()), "snapshot_size", Long.toString(size));
+            Map<String, String> headers = Map.of("last_zxid", "0x" + Long.toHexString(taken.zxid()), "snapshot_size", Long.toString(size));
             CommandResult r = CommandResult.ok("snapshot", new JsonObject()).withHeaders(headers);
             if (streaming) return r.withDownload(file);
             deleteQuietly(file);
             return r;
         }).onComplete(x -> snapshotRunning.set(false));
+    }
+
+    /** A snapshot copied for download, and the zxid it is at. */
+    private record SnapshotCopy(Path file, long zxid) {
     }
 
     static void deleteQuietly(Path file) {
