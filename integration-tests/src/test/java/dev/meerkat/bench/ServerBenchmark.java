@@ -211,7 +211,7 @@ public final class ServerBenchmark {
                             kind, parents * children, populateSec[k], base, live, perZnode[k], rss[k]);
                 }
                 try (ServerProcess s = ServerProcess.start(spec)) {
-                    while (!LeanLoad.readable(s.address(), last)) {
+                    while (!LeanLoad.readable(s.address(), last, 2_000)) {
                         if (!s.isAlive()) throw new IOException(kind + " died on restart: " + s.tail());
                         Thread.sleep(5);
                     }

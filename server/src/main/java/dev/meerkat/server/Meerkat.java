@@ -173,6 +173,7 @@ public final class Meerkat implements AutoCloseable {
         NodeConfig nodeConfig = NodeConfig.defaults().withTickMs(config.tickTime())
                 .withReapIntervalMs(config.containerCheckIntervalMs())
                 .withSnapshots(config.snapCount(), config.snapRetainCount())
+                .withSnapSizeLimitBytes(config.snapSizeLimitBytes())
                 .withRaftTiming(ensemble.raftTickMs(), ensemble.electionTicks())
                 .withLinearizableReads(ensemble.linearizableReads())
                 .withMaxWatchesPerSession(config.security().maxWatchesPerSession())

@@ -256,6 +256,7 @@ final class ApplyLoop implements Runnable {
                 throw new IllegalStateException("entry " + e.index() + " applied after " + state.lastApplied() + ": the log has a gap");
             }
             lastAppliedTerm = e.term();
+            snapshots.applied(e.data() == null ? 0 : e.data().length);
             if (e.kind() == EntryKind.CONFIG) {
                 applyConfig(e);
                 continue;

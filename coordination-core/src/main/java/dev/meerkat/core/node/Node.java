@@ -93,7 +93,7 @@ public final class Node implements AutoCloseable {
         this.configs = new ConfigTracker(cluster);
         this.raftSnapshots = new NodeSnapshots();
         this.snapshots = new SnapshotTaker(snapshots, raftSnapshots, config.snapCount(), config.snapRetainCount(),
-                index -> driver.compactTo(index));
+                config.snapSizeLimitBytes(), index -> driver.compactTo(index));
         this.apply = new ApplyLoop(config, cluster.myId(), pending, sessions, this.snapshots, configs);
     }
 

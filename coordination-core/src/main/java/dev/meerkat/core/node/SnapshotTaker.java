@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Every snapCount applied entries: a capture of the state at that zxid begins on the tree thread
+ * Every snapCount applied entries (or snapSizeLimit bytes of them): a capture of the state at that zxid begins on the tree thread
  * (the sessions are copied, the tree is walked later in slices of {@link #SLICE_NANOS}, see
  * {@link TreeCapture}), and the snapshot thread encodes, writes, syncs and purges while the node
  * keeps serving: the tree never waits more than one slice. Afterwards the log may be compacted up
@@ -41,6 +41,8 @@ final class SnapshotTaker implements AutoCloseable {
     private final NodeSnapshots raftSnapshots;
     private final int snapCount;
     private final int retainCount;
+    /** Log bytes applied since the last snapshot that start the next one; 0 or less: none. */
+    private final long sizeLimitBytes;
     /** Log thread work: compact the log up to the given index. */
     private final LongConsumer compactLog;
     /** The snapshot thread; none for a node that keeps no snapshots (in memory). */
@@ -51,12 +53,16 @@ final class SnapshotTaker implements AutoCloseable {
     private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
     /** Tree thread only. */
     private long lastSnapshotIndex;
+    /** Tree thread only: bytes of the entries applied since the last snapshot began. */
+    private long bytesSinceSnapshot;
     /** Tree thread only: the capture under way, or null. */
     private TreeCapture capture;
     /** Tree thread only: who asked for a snapshot now ({@link #takeNow}) and waits for the next one to begin. */
     private List<CompletableFuture<SnapshotFile>> askedNow = new ArrayList<>();
 
-    SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, LongConsumer compactLog) {
+    SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, long sizeLimitBytes,
+                  LongConsumer compactLog) {
+        this.sizeLimitBytes = sizeLimitBytes;
         this.store = store;
         this.writer = store == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "meerkat-snapshot");
@@ -76,11 +82,18 @@ final class SnapshotTaker implements AutoCloseable {
     /** Tree thread: the state now covers {@code index} (loaded or installed from a snapshot). */
     void coveredBy(long index) {
         lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
+        bytesSinceSnapshot = 0;
+    }
+
+    /** Tree thread: an entry of {@code bytes} was applied. */
+    void applied(int bytes) {
+        bytesSinceSnapshot += bytes;
     }
 
     /** Tree thread, after applying entries: begins a capture when snapCount entries have passed. */
     void maybeSnapshot(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
-        boolean due = state.lastApplied() - lastSnapshotIndex >= snapCount || !askedNow.isEmpty();
+        boolean due = state.lastApplied() - lastSnapshotIndex >= snapCount || !askedNow.isEmpty()
+                || (sizeLimitBytes > 0 && bytesSinceSnapshot >= sizeLimitBytes);
         if (store == null || inProgress || capture != null || !due) {
             advance();
             return;
@@ -99,6 +112,7 @@ final class SnapshotTaker implements AutoCloseable {
         capture = state.tree().beginCapture(index, chunks::offer);
         inProgress = true;
         lastSnapshotIndex = index;
+        bytesSinceSnapshot = 0;
         TreeCapture running = capture;
         writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running, waiting));
         advance();

@@ -173,9 +173,34 @@ public final class LeanLoad implements AutoCloseable {
         return "/bulk/p" + (parents - 1) + "/n" + (children - 1);
     }
 
-    /** Whether {@code path} can be read now (a new session, one getData); false while nobody listens. */
-    public static boolean readable(InetSocketAddress server, String path) {
-        try (Conn c = Conn.open(server, 30_000)) {
+    /** Closes a probe's socket that got no answer in time, as a client's own timeout would. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lean-load-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Whether {@code path} can be read now (a new session, one getData); false while nobody listens,
+     * or when no answer comes within {@code answerTimeoutMs} (the socket is then closed and the
+     * caller tries again on a new one, as a client does after its connect timeout).
+     */
+    public static boolean readable(InetSocketAddress server, String path, int answerTimeoutMs) {
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open();
+        } catch (IOException e) {
+            return false;
+        }
+        var watchdog = WATCHDOG.schedule(() -> {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }, answerTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (Conn c = Conn.open(ch, server, 30_000)) {
             byte[] p = path.getBytes(StandardCharsets.UTF_8);
             c.call(w -> {
                 w.putInt(GET_DATA);
@@ -185,6 +210,8 @@ public final class LeanLoad implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        } finally {
+            watchdog.cancel(false);
         }
     }
 
@@ -425,7 +452,10 @@ public final class LeanLoad implements AutoCloseable {
         }
 
         static Conn open(InetSocketAddress server, int timeoutMs) throws IOException {
-            SocketChannel ch = SocketChannel.open();
+            return open(SocketChannel.open(), server, timeoutMs);
+        }
+
+        static Conn open(SocketChannel ch, InetSocketAddress server, int timeoutMs) throws IOException {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.connect(server);
             Conn c = new Conn(ch);

@@ -44,6 +44,23 @@ class RestartRecoveryTest {
     }
 
     @Test
+    void enoughLogBytesStartASnapshotBeforeSnapCountEntries(@TempDir Path dir) throws Exception {
+        byte[] kilobyte = new byte[1024];
+        ServerConfig small = config(dir, 1_000_000).withSnapSizeLimitBytes(64 * 1024);
+        try (Meerkat m = Meerkat.start(small)) {
+            ZooKeeper zk = connect(m);
+            for (int i = 0; i < 100; i++) zk.create("/big" + i, kilobyte, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !snapshotFiles(dir).isEmpty());
+            zk.close();
+        }
+        try (Meerkat m = Meerkat.start(small)) {
+            ZooKeeper zk = connect(m);
+            for (int i = 0; i < 100; i++) assertThat(zk.getData("/big" + i, false, null)).as("/big" + i).hasSize(1024);
+            zk.close();
+        }
+    }
+
+    @Test
     void dataSurvivesRestartFromLogAlone(@TempDir Path dir) throws Exception {
         long lastZxid;
         try (Meerkat m = Meerkat.start(config(dir, 1_000_000))) {

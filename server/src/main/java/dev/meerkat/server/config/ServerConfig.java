@@ -20,7 +20,7 @@ import java.util.Set;
 public record ServerConfig(String clientPortAddress, int clientPort, Path dataDir, Path dataLogDir, int tickTime,
                            int minSessionTimeout, int maxSessionTimeout, int maxClientCnxns, int juteMaxBuffer,
                            Set<String> fourLetterWords, String superDigest, int snapCount, int snapRetainCount,
-                           int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
+                           long snapSizeLimitBytes, int containerCheckIntervalMs, boolean adminEnabled, String adminAddress, int adminPort,
                            EnsembleSettings ensemble, KafkaViewConfig kafkaView, OperationsConfig operations,
                            SecurityConfig security) {
 
@@ -35,7 +35,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
      */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_DATA_DIR, null, 2000, -1, -1, 60, 0xfffff,
-                Set.of(), null, 100_000, 3, 1000,
+                Set.of(), null, 100_000, 3, dev.meerkat.core.node.NodeConfig.DEFAULT_SNAP_SIZE_LIMIT_BYTES, 1000,
                 true, "0.0.0.0", DEFAULT_ADMIN_PORT, EnsembleSettings.none(), KafkaViewConfig.defaults(),
                 OperationsConfig.defaults(), SecurityConfig.defaults());
     }
@@ -122,6 +122,11 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         });
     }
 
+    /** Log bytes since the last snapshot that also start one (zoo.cfg snapSizeLimitInKb × 1024); 0 or less: snapCount alone. */
+    public ServerConfig withSnapSizeLimitBytes(long bytes) {
+        return with(b -> b.snapSizeLimitBytes = bytes);
+    }
+
     public ServerConfig withJuteMaxBuffer(int n) {
         return with(b -> b.juteMaxBuffer = n);
     }
@@ -172,6 +177,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         String superDigest;
         int snapCount;
         int snapRetainCount;
+        long snapSizeLimitBytes;
         int containerCheckIntervalMs;
         boolean adminEnabled;
         String adminAddress;
@@ -195,6 +201,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
             superDigest = c.superDigest;
             snapCount = c.snapCount;
             snapRetainCount = c.snapRetainCount;
+            snapSizeLimitBytes = c.snapSizeLimitBytes;
             containerCheckIntervalMs = c.containerCheckIntervalMs;
             adminEnabled = c.adminEnabled;
             adminAddress = c.adminAddress;
@@ -206,7 +213,7 @@ public record ServerConfig(String clientPortAddress, int clientPort, Path dataDi
         }
 
         ServerConfig build() {
-            return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, containerCheckIntervalMs,
+            return new ServerConfig(clientPortAddress, clientPort, dataDir, dataLogDir, tickTime, minSessionTimeout, maxSessionTimeout, maxClientCnxns, juteMaxBuffer, fourLetterWords, superDigest, snapCount, snapRetainCount, snapSizeLimitBytes, containerCheckIntervalMs,
                     adminEnabled, adminAddress, adminPort, ensemble, kafkaView, operations, security);
         }
     }

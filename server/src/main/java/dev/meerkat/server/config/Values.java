@@ -16,6 +16,17 @@ final class Values {
         return v;
     }
 
+    static long longValue(String where, String key, String value, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(where + ": " + key + " must be a whole number, not '" + value + "'");
+        }
+        if (v < min || v > max) throw new ConfigException(where + ": " + key + " must be between " + min + " and " + max + ", not " + v);
+        return v;
+    }
+
     static boolean bool(String where, String key, String value) {
         if (value.equalsIgnoreCase("true")) return true;
         if (value.equalsIgnoreCase("false")) return false;

@@ -45,7 +45,6 @@ public final class ZooCfgParser {
     static final Map<String, String> IGNORED_KEYS = Map.ofEntries(
             Map.entry("preAllocSize", "the log is a Chronicle Queue"),
             Map.entry("commitLogCount", "the log is a Chronicle Queue"),
-            Map.entry("snapSizeLimitInKb", "snapshots follow snapCount"),
             Map.entry("txnLogSizeLimitInKb", "the log is a Chronicle Queue"),
             Map.entry("maxResponseCacheSize", "there is no response cache"),
             Map.entry("maxGetChildrenResponseCacheSize", "there is no response cache"),
@@ -203,6 +202,7 @@ public final class ZooCfgParser {
                 s.superDigest = value;
             }
             case "snapCount" -> s.snapCount = intValue(where, key, value, 2, Integer.MAX_VALUE);
+            case "snapSizeLimitInKb" -> s.snapSizeLimitBytes = Values.longValue(where, key, value, Long.MIN_VALUE / 1024, Long.MAX_VALUE / 1024) * 1024;
             case "autopurge.snapRetainCount" -> s.retain = intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "znode.container.checkIntervalMs" -> s.containerCheck = intValue(where, key, value, 1, Integer.MAX_VALUE);
             case "fsync.warningthresholdms" -> s.fsyncWarningMs = intValue(where, key, value, 0, Integer.MAX_VALUE);
@@ -260,7 +260,7 @@ public final class ZooCfgParser {
     static Set<String> honouredKeys() {
         return Arrays.stream(new String[]{"clientPort", "clientPortAddress", "dataDir", "dataLogDir", "tickTime", "minSessionTimeout",
                 "maxSessionTimeout", "maxClientCnxns", "jute.maxbuffer", "4lw.commands.whitelist", "superDigest",
-                "DigestAuthenticationProvider.superDigest", "snapCount", "autopurge.snapRetainCount", "znode.container.checkIntervalMs",
+                "DigestAuthenticationProvider.superDigest", "snapCount", "snapSizeLimitInKb", "autopurge.snapRetainCount", "znode.container.checkIntervalMs",
                 "fsync.warningthresholdms", "admin.enableServer", "admin.serverAddress", "admin.serverPort", "admin.commandURL",
                 "admin.snapshot.enabled", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
                 "metricsProvider.exportJvmInfo", "kafka.registry.enabled", "kafka.probe.enabled", "kafka.probe.intervalMs",
@@ -309,6 +309,7 @@ public final class ZooCfgParser {
         String superDigest;
         int snapCount = defaults.snapCount();
         int retain = defaults.snapRetainCount();
+        long snapSizeLimitBytes = defaults.snapSizeLimitBytes();
         int containerCheck = defaults.containerCheckIntervalMs();
         boolean adminEnabled = defaults.adminEnabled();
         boolean adminRequired;
@@ -341,7 +342,7 @@ public final class ZooCfgParser {
             // Without clientPort (and not in an ensemble), a server with a secureClientPort has no plain port, as ZooKeeper.
             SecurityConfig sec = security.build(name, portGiven || !ens.servers().isEmpty());
             return new ServerConfig(address, clientPort, dataDir, dataLogDir, tick, minTimeout, maxTimeout, maxCnxns, maxBuffer, words,
-                    superDigest, snapCount, retain, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka, o, sec);
+                    superDigest, snapCount, retain, snapSizeLimitBytes, containerCheck, adminEnabled, adminAddress, adminPort, ens, kafka, o, sec);
         }
     }
 }

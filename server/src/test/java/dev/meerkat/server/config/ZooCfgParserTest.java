@@ -31,6 +31,7 @@ class ZooCfgParserTest {
                 4lw.commands.whitelist=ruok, mntr
                 superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=
                 snapCount=5000
+                snapSizeLimitInKb=1024
                 autopurge.snapRetainCount=5
                 znode.container.checkIntervalMs=250
                 """);
@@ -47,6 +48,9 @@ class ZooCfgParserTest {
         assertThat(c.fourLetterWords()).isEqualTo(Set.of("ruok", "mntr"));
         assertThat(c.superDigest()).isEqualTo("super:D/InIHSb7yEEbrWz8b9l71RjZJU=");
         assertThat(c.snapCount()).isEqualTo(5000);
+        assertThat(c.snapSizeLimitBytes()).isEqualTo(1 << 20);
+        assertThat(new ZooCfgParser(w -> { }).parse("zoo.cfg", List.of(), null).snapSizeLimitBytes()).isEqualTo(64L << 20);
+        assertThat(new ZooCfgParser(w -> { }).parse("zoo.cfg", List.of("snapSizeLimitInKb=-1"), null).snapSizeLimitBytes()).isNegative();
         assertThat(c.snapRetainCount()).isEqualTo(5);
         assertThat(c.containerCheckIntervalMs()).isEqualTo(250);
     }
