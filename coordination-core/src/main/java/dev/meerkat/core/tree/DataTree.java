@@ -44,7 +44,7 @@ public final class DataTree {
 
     public DataTree() {
         // ZooKeeper's own system nodes, with all-zero stats, exactly as a fresh ZooKeeper has them.
-        root = new Znode(Names.ROOT, new byte[0], acls.intern(Acl.OPEN_ACL_UNSAFE), 0, 0, 0);
+        root = Znode.of(Names.ROOT, new byte[0], acls.intern(Acl.OPEN_ACL_UNSAFE), 0, 0, 0);
         size = 1;
         Znode zk = put(root, "zookeeper", Acl.OPEN_ACL_UNSAFE);
         put(zk, "quota", Acl.OPEN_ACL_UNSAFE);
@@ -68,7 +68,7 @@ public final class DataTree {
     }
 
     private Znode put(Znode parent, String name, List<Acl> acl) {
-        Znode node = new Znode(name.getBytes(StandardCharsets.UTF_8), new byte[0], acls.intern(acl), 0, 0, 0);
+        Znode node = Znode.of(name.getBytes(StandardCharsets.UTF_8), new byte[0], acls.intern(acl), 0, 0, 0);
         parent.addChild(node);
         size++;
         return node;
@@ -205,7 +205,7 @@ public final class DataTree {
         String parentPath = slash == 0 ? "/" : path.substring(0, slash);
         Znode parent = get(parentPath);
         beforeChange(parent);
-        Znode node = new Znode(Names.encode(path, slash + 1, path.length()), data, acls.intern(acl), zxid, time, ephemeralOwner);
+        Znode node = Znode.of(Names.encode(path, slash + 1, path.length()), data, acls.intern(acl), zxid, time, ephemeralOwner);
         int oldCversion = parent.cversion;
         long oldPzxid = parent.pzxid;
         counters.remove(parentPath, parent);
@@ -248,7 +248,7 @@ public final class DataTree {
         acls.release(node.acl);
         parent.cversion++;
         parent.pzxid = zxid;
-        index(path, node.ephemeralOwner, false);
+        index(path, node.ephemeralOwner(), false);
         counters.add(parentPath, parent);
         onUndo(() -> {
             counters.remove(parentPath, parent);
@@ -257,7 +257,7 @@ public final class DataTree {
             acls.intern(node.acl);
             parent.cversion = oldCversion;
             parent.pzxid = oldPzxid;
-            index(path, node.ephemeralOwner, true);
+            index(path, node.ephemeralOwner(), true);
             counters.add(parentPath, parent);
             counters.add(path, node);
         });
@@ -340,7 +340,7 @@ public final class DataTree {
 
     /** Puts back a node read from a snapshot by path; parents are restored before children. */
     public void restore(String path, byte[] data, List<Acl> acl, Stat stat) {
-        Znode node = new Znode(path.equals("/") ? Names.ROOT : Names.encode(path, path.lastIndexOf('/') + 1, path.length()), data,
+        Znode node = Znode.restored(path.equals("/") ? Names.ROOT : Names.encode(path, path.lastIndexOf('/') + 1, path.length()), data,
                 acls.intern(acl), stat.czxid(), stat.mzxid(), stat.ctime(), stat.mtime(), stat.version(), stat.cversion(),
                 stat.aversion(), stat.ephemeralOwner(), stat.pzxid());
         if (path.equals("/")) {
@@ -367,7 +367,7 @@ public final class DataTree {
     public Znode restoreChild(Znode parent, byte[] name, byte[] path, int pathLen, int pathChars, byte[] data, List<Acl> acl,
                               long czxid, long mzxid, long ctime, long mtime, int version, int cversion, int aversion,
                               long ephemeralOwner, long pzxid) {
-        Znode node = new Znode(name, data, acls.intern(acl), czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid);
+        Znode node = Znode.restored(name, data, acls.intern(acl), czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid);
         if (parent == null) {
             if (root != null) throw new IllegalStateException("root restored twice");
             root = node;

@@ -32,14 +32,14 @@ final class TreeCounters {
     /** {@code path[0, len)} is the node's path in UTF-8, {@code pathChars} its length in chars. */
     void add(byte[] path, int len, int pathChars, Znode node) {
         approximateDataSize += size(pathChars, node);
-        if (ZnodeType.isEphemeralOwner(node.ephemeralOwner)) ephemerals++;
+        if (ZnodeType.isEphemeralOwner(node.ephemeralOwner())) ephemerals++;
         node.digest = (int) nodeDigest(path, len, node);
         digest += node.digest & 0xffffffffL;
     }
 
     void remove(String path, Znode node) {
         approximateDataSize -= size(path.length(), node);
-        if (ZnodeType.isEphemeralOwner(node.ephemeralOwner)) ephemerals--;
+        if (ZnodeType.isEphemeralOwner(node.ephemeralOwner())) ephemerals--;
         digest -= node.digest & 0xffffffffL;
     }
 
@@ -85,7 +85,7 @@ final class TreeCounters {
         }
         stat.clear();
         stat.putLong(node.czxid).putLong(node.mzxid).putLong(node.pzxid).putLong(node.ctime).putLong(node.mtime)
-                .putInt(node.version).putInt(node.cversion).putInt(node.aversion).putLong(node.ephemeralOwner);
+                .putInt(node.version).putInt(node.cversion).putInt(node.aversion).putLong(node.ephemeralOwner());
         crc.reset();
         if (!(len == 1 && path[0] == '/')) crc.update(path, 0, len);
         if (node.data != null) crc.update(node.data);

@@ -9,12 +9,12 @@ import java.util.List;
  * One node of the tree. Mutable, and touched only by the thread that owns the {@link DataTree}:
  * that single writer is what makes apply deterministic and reads consistent without locks.
  *
- * <p>Compact on purpose (96 bytes with compressed references; ZooKeeper's node, its stat object,
+ * <p>Compact on purpose (88 bytes with compressed references; ZooKeeper's node, its stat object,
  * its path key and its name in the parent's set take about 300): the node holds its own name, not
  * its path; its children are the child nodes themselves in a {@link ChildTable}; ACL lists are
  * shared through the tree's {@link AclTable}; the digest term is the 32-bit CRC it is.
  */
-public final class Znode {
+public class Znode {
     /** The last segment of the path, UTF-8; empty for the root. Never changes. */
     final byte[] name;
     byte[] data;
@@ -24,7 +24,6 @@ public final class Znode {
     long mzxid;
     long mtime;
     long pzxid;
-    final long ephemeralOwner;
     int version;
     int cversion;
     int aversion;
@@ -35,7 +34,43 @@ public final class Znode {
     /** Null until the first child arrives. */
     ChildTable children;
 
-    Znode(byte[] name, byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+    /** A new node; one with an owner (session, container or TTL) carries it in an {@link Owned}. */
+    static Znode of(byte[] name, byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+        return ephemeralOwner == 0 ? new Znode(name, data, acl, zxid, time) : new Owned(name, data, acl, zxid, time, ephemeralOwner);
+    }
+
+    /** A node exactly as a snapshot recorded it. */
+    static Znode restored(byte[] name, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version,
+                          int cversion, int aversion, long ephemeralOwner, long pzxid) {
+        Znode z = ephemeralOwner == 0 ? new Znode(name, data, acl, czxid, ctime) : new Owned(name, data, acl, czxid, ctime, ephemeralOwner);
+        z.mzxid = mzxid;
+        z.mtime = mtime;
+        z.version = version;
+        z.cversion = cversion;
+        z.aversion = aversion;
+        z.pzxid = pzxid;
+        return z;
+    }
+
+    /**
+     * A node with an ephemeral owner, container or TTL marker: few of a tree's nodes, so the other
+     * nodes do not carry the 8 bytes.
+     */
+    private static final class Owned extends Znode {
+        private final long ephemeralOwner;
+
+        Owned(byte[] name, byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+            super(name, data, acl, zxid, time);
+            this.ephemeralOwner = ephemeralOwner;
+        }
+
+        @Override
+        public long ephemeralOwner() {
+            return ephemeralOwner;
+        }
+    }
+
+    private Znode(byte[] name, byte[] data, List<Acl> acl, long zxid, long time) {
         this.name = name;
         this.data = data;
         this.acl = acl;
@@ -44,24 +79,6 @@ public final class Znode {
         this.pzxid = zxid;
         this.ctime = time;
         this.mtime = time;
-        this.ephemeralOwner = ephemeralOwner;
-    }
-
-    /** Restores a node exactly as a snapshot recorded it. */
-    Znode(byte[] name, byte[] data, List<Acl> acl, long czxid, long mzxid, long ctime, long mtime, int version, int cversion,
-          int aversion, long ephemeralOwner, long pzxid) {
-        this.name = name;
-        this.data = data;
-        this.acl = acl;
-        this.czxid = czxid;
-        this.ctime = ctime;
-        this.mzxid = mzxid;
-        this.mtime = mtime;
-        this.version = version;
-        this.cversion = cversion;
-        this.aversion = aversion;
-        this.ephemeralOwner = ephemeralOwner;
-        this.pzxid = pzxid;
     }
 
     public byte[] data() {
@@ -72,8 +89,9 @@ public final class Znode {
         return acl;
     }
 
+    /** The owning session, or a container or TTL marker (see {@code ZnodeType}); 0 for most nodes. */
     public long ephemeralOwner() {
-        return ephemeralOwner;
+        return 0;
     }
 
     public long czxid() {
@@ -156,12 +174,12 @@ public final class Znode {
         out[offset + 3] = mtime;
         out[offset + 4] = ((long) version << 32) | (cversion & 0xffffffffL);
         out[offset + 5] = aversion;
-        out[offset + 6] = ephemeralOwner;
+        out[offset + 6] = ephemeralOwner();
         out[offset + 7] = pzxid;
     }
 
     public Stat stat() {
-        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
+        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner(),
                 data == null ? 0 : data.length, childCount(), pzxid);
     }
 }
