@@ -204,11 +204,12 @@ public final class ServerBenchmark {
                         continue;
                     }
                     populateSec[k] = (System.nanoTime() - t0) / 1e9;
+                    long settledMs = s.awaitIdle(180_000);
                     long live = s.liveHeapBytes();
                     perZnode[k] = (live - base) / (double) (parents * children);
                     rss[k] = s.rssBytes() / 1048576.0;
-                    System.out.printf(Locale.ROOT, "%-9s %,d znodes in %.1f s: live heap %,d -> %,d bytes, %.0f B per znode, RSS %.0f MiB%n",
-                            kind, parents * children, populateSec[k], base, live, perZnode[k], rss[k]);
+                    System.out.printf(Locale.ROOT, "%-9s %,d znodes in %.1f s (idle %.1f s later): live heap %,d -> %,d bytes, %.0f B per znode, RSS %.0f MiB%n",
+                            kind, parents * children, populateSec[k], settledMs / 1e3, base, live, perZnode[k], rss[k]);
                 }
                 try (ServerProcess s = ServerProcess.start(spec)) {
                     while (!LeanLoad.readable(s.address(), last, 2_000)) {

@@ -146,6 +146,29 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Resident set size of the process, in bytes. */
+    /**
+     * Waits until the server has used under 5 % of a CPU for a whole second (at most
+     * {@code maxWaitMs}): the state a heap figure should describe, after whatever the last writes
+     * started (a snapshot, a log roll) is done. Returns how long it waited.
+     */
+    public long awaitIdle(long maxWaitMs) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        long before = cpuTicks();
+        while ((System.nanoTime() - t0) / 1_000_000 < maxWaitMs) {
+            Thread.sleep(1000);
+            long now = cpuTicks();
+            if (now - before < 5) break; // clock ticks are 1/100 s: under 5 % of one CPU
+            before = now;
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15 of stat
+    }
+
     public long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
