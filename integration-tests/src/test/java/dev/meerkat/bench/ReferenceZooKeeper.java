@@ -5,7 +5,6 @@ import org.apache.zookeeper.server.ZooKeeperServerMain;
 import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -56,7 +55,7 @@ final class ReferenceZooKeeper implements AutoCloseable {
 
     /** Starts ZooKeeper on a free loopback port; returns once it accepts connections. */
     static ReferenceZooKeeper start(Path dataDir, Properties extra) throws Exception {
-        ReferenceZooKeeper zk = new ReferenceZooKeeper(dataDir, freePort(), extra);
+        ReferenceZooKeeper zk = new ReferenceZooKeeper(dataDir, dev.meerkat.bench.load.ServerProcess.freePort(), extra);
         zk.awaitListening(TimeUnit.SECONDS.toMillis(120));
         return zk;
     }
@@ -80,12 +79,6 @@ final class ReferenceZooKeeper implements AutoCloseable {
             }
         }
         throw new IllegalStateException("ZooKeeper did not listen within " + timeoutMs + " ms");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

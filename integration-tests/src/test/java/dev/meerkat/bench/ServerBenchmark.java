@@ -214,7 +214,7 @@ public final class ServerBenchmark {
                 try (ServerProcess s = ServerProcess.start(spec)) {
                     while (!LeanLoad.readable(s.address(), last, 2_000)) {
                         if (!s.isAlive()) throw new IOException(kind + " died on restart: " + s.tail());
-                        Thread.sleep(5);
+                        Thread.sleep(5); // polling another process's port: the figure's resolution
                     }
                     restart[k] = s.sinceStartMs();
                     System.out.printf(Locale.ROOT, "%-9s restart with %,d znodes until the last is readable: %.0f ms%n", kind, parents * children, restart[k]);

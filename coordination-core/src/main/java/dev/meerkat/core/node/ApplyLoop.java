@@ -136,7 +136,7 @@ final class ApplyLoop implements Runnable {
 
     /** Tree thread: a snapshot of the state as it is now (see {@link SnapshotTaker#takeNow}). */
     void snapshotNow(java.util.concurrent.CompletableFuture<dev.meerkat.core.storage.SnapshotFile> done) {
-        snapshots.takeNow(state, lastAppliedTerm, configs.membership(), done);
+        snapshots.takeNow(done);
     }
 
     QueryEngine queries() {
@@ -196,8 +196,8 @@ final class ApplyLoop implements Runnable {
             for (Runnable r; (r = releases.poll()) != null; released++) r.run();
             int n = inbox.drain(Runnable::run, 4096);
             if (n + released > 0) publishStats();
-            // A snapshot capture runs in slices between rounds of work, and on its own when idle.
-            boolean capturing = snapshots.advance();
+            // A snapshot begins when due and is captured in slices between rounds of work, and on its own when idle.
+            boolean capturing = snapshots.step(state, lastAppliedTerm, configs.membership());
             long now = System.nanoTime();
             boolean leader = status.get().isLeader();
             if (leader != wasLeader) {
@@ -285,7 +285,6 @@ final class ApplyLoop implements Runnable {
         }
         if (appliedCommands > 0) metrics.applied(appliedCommands, oldestStampMs);
         answerReadWaiters();
-        snapshots.maybeSnapshot(state, lastAppliedTerm, configs.membership());
     }
 
     /** A new ensemble configuration: into {@code /zookeeper/config}, to the peer links, and to the client that asked for it. */

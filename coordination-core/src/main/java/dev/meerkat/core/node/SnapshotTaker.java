@@ -90,14 +90,20 @@ final class SnapshotTaker implements AutoCloseable {
         bytesSinceSnapshot += bytes;
     }
 
-    /** Tree thread, after applying entries: begins a capture when snapCount entries have passed. */
-    void maybeSnapshot(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
+    /**
+     * Tree thread, once per round of its loop: begins a capture when one is due (snapCount entries,
+     * snapSizeLimit bytes, or someone asked for one now) and none is under way, then gives the
+     * capture under way one slice. True while a capture is under way.
+     */
+    boolean step(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
+        maybeBegin(state, lastAppliedTerm, membership);
+        return advance();
+    }
+
+    private void maybeBegin(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
         boolean due = state.lastApplied() - lastSnapshotIndex >= snapCount || !askedNow.isEmpty()
                 || (sizeLimitBytes > 0 && bytesSinceSnapshot >= sizeLimitBytes);
-        if (store == null || inProgress || capture != null || !due) {
-            advance();
-            return;
-        }
+        if (store == null || inProgress || capture != null || !due) return;
         long index = state.lastApplied();
         List<CompletableFuture<SnapshotFile>> waiting = askedNow;
         askedNow = new ArrayList<>();
@@ -115,7 +121,6 @@ final class SnapshotTaker implements AutoCloseable {
         bytesSinceSnapshot = 0;
         TreeCapture running = capture;
         writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running, waiting));
-        advance();
     }
 
     /**
@@ -124,13 +129,14 @@ final class SnapshotTaker implements AutoCloseable {
      * {@code snapshot} command streams, as ZooKeeper's takes and streams a fresh one. Fails at once
      * for a node that keeps no snapshots.
      */
-    void takeNow(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership, CompletableFuture<SnapshotFile> done) {
+    void takeNow(CompletableFuture<SnapshotFile> done) {
         if (store == null) {
             done.completeExceptionally(new IllegalStateException("this node keeps no snapshots (in memory)"));
             return;
         }
+        // Begun by the next step, this round or, while the last snapshot is still being written,
+        // the first round after it.
         askedNow.add(done);
-        maybeSnapshot(state, lastAppliedTerm, membership);
     }
 
     /** Snapshot thread: the newest snapshot is at {@code index}; it answers those who asked for one now. */
@@ -146,7 +152,7 @@ final class SnapshotTaker implements AutoCloseable {
     }
 
     /** Tree thread: one slice of the capture under way; true while one is under way. */
-    boolean advance() {
+    private boolean advance() {
         TreeCapture c = capture;
         if (c == null) return false;
         if (abandoned) {

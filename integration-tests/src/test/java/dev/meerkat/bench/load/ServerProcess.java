@@ -103,6 +103,7 @@ public final class ServerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IOException(spec.kind() + " exited: " + tail());
             if ("imok".equals(fourLetter("ruok", 1000))) return (System.nanoTime() - startNanos) / 1e6;
+            // Another process starting: nothing to wait on but its port, so poll it at 1 ms (the resolution of the figure).
             Thread.sleep(1);
         }
         throw new IOException(spec.kind() + " not serving after " + timeoutMs + " ms: " + tail());
@@ -155,7 +156,7 @@ public final class ServerProcess implements AutoCloseable {
         long t0 = System.nanoTime();
         long before = cpuTicks();
         while ((System.nanoTime() - t0) / 1_000_000 < maxWaitMs) {
-            Thread.sleep(1000);
+            Thread.sleep(1000); // the sampling window of the CPU figure, not a wait for an event
             long now = cpuTicks();
             if (now - before < 5) break; // clock ticks are 1/100 s: under 5 % of one CPU
             before = now;

@@ -6,14 +6,7 @@ final class Values {
     }
 
     static int intValue(String where, String key, String value, int min, int max) {
-        int v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + key + " must be a whole number, not '" + value + "'");
-        }
-        if (v < min || v > max) throw new ConfigException(where + ": " + key + " must be between " + min + " and " + max + ", not " + v);
-        return v;
+        return (int) longValue(where, key, value, min, max);
     }
 
     static long longValue(String where, String key, String value, long min, long max) {
