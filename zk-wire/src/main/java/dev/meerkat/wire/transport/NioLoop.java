@@ -9,6 +9,7 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -41,6 +42,9 @@ final class NioLoop implements EventLoop {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private long nextTimerId = 1;
     private java.nio.ByteBuffer readBuffer;
+    private java.nio.ByteBuffer writeBuffer;
+    /** Sockets written to during this turn: they flush at its end. */
+    private final ArrayList<NioSocket> toFlush = new ArrayList<>();
     private volatile boolean stopping;
 
     private static final class Timer implements Comparable<Timer> {
@@ -112,6 +116,32 @@ final class NioLoop implements EventLoop {
         return readBuffer;
     }
 
+    /** The loop's one write buffer (direct, so the kernel reads it without another copy); a socket empties it before it returns. */
+    java.nio.ByteBuffer writeBuffer(int bytes) {
+        if (writeBuffer == null || writeBuffer.capacity() < bytes) writeBuffer = java.nio.ByteBuffer.allocateDirect(bytes);
+        return writeBuffer;
+    }
+
+    /** {@code socket} has written: it flushes once this turn's socket events, tasks or timers have run. */
+    void flushAtEndOfTurn(NioSocket socket) {
+        assertInLoop();
+        toFlush.add(socket);
+    }
+
+    private void flushWritten() {
+        // By index: a socket's listener may write to another socket while this runs, which joins the list.
+        for (int i = 0; i < toFlush.size(); i++) {
+            NioSocket s = toFlush.get(i);
+            try {
+                s.flushScheduled();
+            } catch (RuntimeException e) {
+                LOG.error("error flushing a socket on {}; closing it", thread.getName(), e);
+                s.close();
+            }
+        }
+        toFlush.clear();
+    }
+
     /** Registers {@code channel} with this loop's selector; on this loop. */
     SelectionKey register(SelectableChannel channel, int ops, Ready handler) throws IOException {
         assertInLoop();
@@ -128,6 +158,7 @@ final class NioLoop implements EventLoop {
         try {
             while (!stopping) {
                 long timeoutMs = runDueTimers();
+                flushWritten();
                 if (tasks.isEmpty()) {
                     sleeping.set(true);
                     // A task added after the flag was set has woken the selector, or is seen here.
@@ -142,11 +173,14 @@ final class NioLoop implements EventLoop {
                     selector.selectNow();
                 }
                 handleReady();
+                flushWritten();
                 runTasks();
+                flushWritten();
             }
         } catch (Throwable t) {
             LOG.error("client event loop {} failed; its connections are closed", thread.getName(), t);
         } finally {
+            flushWritten();
             closeEverything();
             // The connections' last words (their close handlers) run before the loop is gone.
             runTasks();

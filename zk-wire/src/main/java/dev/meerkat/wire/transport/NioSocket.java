@@ -11,9 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * A plain TCP client socket on an {@link NioLoop}. A write goes straight to the kernel when
- * nothing waits before it; what the kernel does not take waits in a queue (written with gathering
- * writes when the socket is writable again). Above {@link #HIGH_WATER_BYTES} the queue is full, and
+ * A plain TCP client socket on an {@link NioLoop}. Writes wait in a queue until the end of the
+ * loop's turn (or until {@link #FLUSH_NOW_BYTES} are queued) and then leave together, copied into
+ * the loop's direct buffer, in one system call; what the kernel does not take waits until the
+ * socket is writable again. Above {@link #HIGH_WATER_BYTES} the queue is full, and
  * {@link SocketListener#drained()} follows once it is back under {@link #LOW_WATER_BYTES}: the same
  * marks as Netty's defaults, so a slow client holds about as much here as it did there.
  */
@@ -24,19 +25,23 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
     private static final int READ_BUFFER_BYTES = 64 << 10;
     /** Reads per readiness: a busy client does not keep the loop from its other sockets. */
     private static final int READS_PER_TURN = 4;
-    private static final int BUFFERS_PER_WRITE = 64;
+    /** Written at once rather than at the end of the loop's turn: enough to be worth a system call of its own. */
+    static final int FLUSH_NOW_BYTES = 32 << 10;
+    private static final int WRITE_BUFFER_BYTES = 256 << 10;
 
     private final NioLoop loop;
     private final SocketChannel channel;
     private final String remoteHost;
     private final int remotePort;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
-    private final ByteBuffer[] gather = new ByteBuffer[BUFFERS_PER_WRITE];
     private SelectionKey key;
     private SocketListener listener;
     private long queuedBytes;
     private long lastProgressNanos = System.nanoTime();
     private boolean full;
+    /** The kernel refused bytes: nothing is written until the selector says the socket is writable. */
+    private boolean waitingForWritable;
+    private boolean flushScheduled;
     private boolean readingPaused;
     private boolean inputEnded;
     private boolean closingAfterWrites;
@@ -117,60 +122,80 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
     public void write(byte[] bytes) {
         loop.assertInLoop();
         if (closed || closingAfterWrites || bytes.length == 0) return;
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (queue.isEmpty()) {
-            try {
-                channel.write(b);
-            } catch (IOException e) {
-                LOG.debug("connection {} write error: {}", remoteHost, e.toString());
-                close();
-                return;
+        // Nothing owed until now: the client's silence is measured from here, not from its last read.
+        if (queue.isEmpty()) lastProgressNanos = System.nanoTime();
+        queue.add(ByteBuffer.wrap(bytes));
+        queuedBytes += bytes.length;
+        if (!waitingForWritable) {
+            if (queuedBytes >= FLUSH_NOW_BYTES) {
+                // Much to send: the kernel takes it now, so that what waits here is only what it refused.
+                flush();
+            } else if (!flushScheduled) {
+                // The replies of one turn of the loop leave in one system call, at its end.
+                flushScheduled = true;
+                loop.flushAtEndOfTurn(this);
             }
-            if (!b.hasRemaining()) {
-                lastProgressNanos = System.nanoTime();
-                return;
-            }
-            if (b.position() > 0) lastProgressNanos = System.nanoTime();
         }
-        queue.add(b);
-        queuedBytes += b.remaining();
         if (queuedBytes >= HIGH_WATER_BYTES) full = true;
-        if (queue.size() == 1) updateInterest();
+    }
+
+    /** The loop's end of a turn: what was written during it goes to the kernel. */
+    void flushScheduled() {
+        flushScheduled = false;
+        if (!closed && !waitingForWritable) flush();
     }
 
     private void flush() {
+        if (queue.isEmpty()) return;
         long before = queuedBytes;
         long written = 0;
+        boolean refused = false;
+        ByteBuffer out = loop.writeBuffer(WRITE_BUFFER_BYTES);
         try {
             while (!queue.isEmpty()) {
-                int n = 0;
-                long offered = 0;
+                // Copied into the loop's direct buffer: one system call for many replies, and no
+                // temporary direct buffer of the JDK's per heap buffer.
+                out.clear();
                 for (ByteBuffer b : queue) {
-                    gather[n++] = b;
-                    offered += b.remaining();
-                    if (n == BUFFERS_PER_WRITE) break;
+                    int n = Math.min(b.remaining(), out.remaining());
+                    out.put(b.array(), b.arrayOffset() + b.position(), n);
+                    if (!out.hasRemaining()) break;
                 }
-                long w = channel.write(gather, 0, n);
+                out.flip();
+                int offered = out.remaining();
+                int w = channel.write(out);
                 written += w;
                 queuedBytes -= w;
-                while (!queue.isEmpty() && !queue.peek().hasRemaining()) queue.poll();
+                for (int left = w; left > 0; ) {
+                    ByteBuffer b = queue.peek();
+                    int r = b.remaining();
+                    if (r <= left) {
+                        queue.poll();
+                        left -= r;
+                    } else {
+                        b.position(b.position() + left);
+                        left = 0;
+                    }
+                }
                 // The kernel took less than offered: its buffer is full until the next readiness.
-                if (w < offered) break;
+                if (w < offered) {
+                    refused = true;
+                    break;
+                }
             }
         } catch (IOException e) {
             LOG.debug("connection {} write error: {}", remoteHost, e.toString());
             close();
             return;
-        } finally {
-            java.util.Arrays.fill(gather, null);
         }
         if (written > 0) lastProgressNanos = System.nanoTime();
-        if (queue.isEmpty()) {
+        if (refused != waitingForWritable) {
+            waitingForWritable = refused;
             updateInterest();
-            if (closingAfterWrites) {
-                close();
-                return;
-            }
+        }
+        if (queue.isEmpty() && closingAfterWrites) {
+            close();
+            return;
         }
         if (written > 0) listener.wrote(before);
         if (full && queuedBytes <= LOW_WATER_BYTES && !closed) {
@@ -234,7 +259,7 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
 
     private void updateInterest() {
         if (key == null || !key.isValid()) return;
-        int ops = (readingPaused || inputEnded ? 0 : SelectionKey.OP_READ) | (queue.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        int ops = (readingPaused || inputEnded ? 0 : SelectionKey.OP_READ) | (waitingForWritable ? SelectionKey.OP_WRITE : 0);
         if (key.interestOps() != ops) key.interestOps(ops);
     }
 }
