@@ -59,6 +59,10 @@ public final class AclPolicy {
      */
     public static List<Acl> resolve(List<Acl> requested, List<AuthId> ids) throws KeeperError {
         if (requested == null || requested.isEmpty()) throw new KeeperError(ErrorCode.INVALID_ACL);
+        if (requested.size() == 1 && requested.get(0) != null && AuthId.ANYONE.equals(requested.get(0).id())) {
+            // The ACL nearly every create carries (OPEN_ACL_UNSAFE): nothing to resolve or deduplicate.
+            return List.of(requested.get(0));
+        }
         List<Acl> resolved = new ArrayList<>();
         for (Acl a : new LinkedHashSet<>(requested)) {
             if (a == null || a.id() == null) throw new KeeperError(ErrorCode.INVALID_ACL);

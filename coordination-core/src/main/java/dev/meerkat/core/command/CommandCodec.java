@@ -5,10 +5,6 @@ import dev.meerkat.core.api.AuthId;
 import dev.meerkat.core.api.CreateMode;
 import dev.meerkat.core.api.KeeperError;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -48,15 +44,18 @@ public final class CommandCodec {
 
     /** A command alone, as a follower forwards it: the leader adds the header ({@link #encodeProposal}). */
     public static byte[] encodeCommand(Command c) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(bytes);
-            writeCommand(out, c);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Sink out = new Sink(sizeHint(c));
+        writeCommand(out, c);
+        return out.toByteArray();
+    }
+
+    /** Enough for most commands at once: a create's data and path, and room for the rest. */
+    private static int sizeHint(Command c) {
+        if (c instanceof Command.ClientWrite w) {
+            if (w.op() instanceof WriteOp.Create cr) return 128 + cr.path().length() + (cr.data() == null ? 0 : cr.data().length);
+            if (w.op() instanceof WriteOp.SetData sd) return 96 + sd.path().length() + (sd.data() == null ? 0 : sd.data().length);
         }
+        return 128;
     }
 
     /** The log form of a proposal whose command is already encoded: header, then the command bytes. */
@@ -73,7 +72,7 @@ public final class CommandCodec {
      */
     public static boolean isWellFormedCommand(byte[] command) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(command));
+            Source in = new Source(command);
             readCommand(in);
             return in.available() == 0;
         } catch (IOException | RuntimeException e) {
@@ -85,7 +84,7 @@ public final class CommandCodec {
 
     public static Proposal decode(byte[] data) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            Source in = new Source(data);
             byte version = in.readByte();
             if (version != VERSION) throw new IllegalStateException("unknown command format version " + version);
             long time = in.readLong();
@@ -97,7 +96,7 @@ public final class CommandCodec {
         }
     }
 
-    private static void writeCommand(DataOutputStream out, Command c) throws IOException {
+    private static void writeCommand(Sink out, Command c) {
         if (c instanceof Command.CreateSession s) {
                 out.writeByte(CREATE_SESSION);
                 out.writeInt(s.timeoutMs());
@@ -118,7 +117,7 @@ public final class CommandCodec {
                 writeBytes(out, a.password());
         } else if (c instanceof Command.ReapNode r) {
                 out.writeByte(REAP_NODE);
-                out.writeUTF(r.path());
+                out.writeModifiedUtf8(r.path());
         } else if (c instanceof Command.TouchSessions t) {
                 out.writeByte(TOUCH_SESSIONS);
                 out.writeInt(t.sessionIds().length);
@@ -128,7 +127,7 @@ public final class CommandCodec {
         }
     }
 
-    private static Command readCommand(DataInputStream in) throws IOException {
+    private static Command readCommand(Source in) throws IOException {
         byte type = in.readByte();
         return switch (type) {
             case CREATE_SESSION -> new Command.CreateSession(in.readInt(), readBytes(in));
@@ -136,14 +135,17 @@ public final class CommandCodec {
             case CLIENT_WRITE, CLIENT_WRITE_ENFORCING_QUOTA -> {
                 long session = in.readLong();
                 int n = in.readInt();
-                List<AuthId> ids = new ArrayList<>(n);
+                List<AuthId> ids = new ArrayList<>(Math.max(0, Math.min(n, in.available())));
                 for (int i = 0; i < n; i++) ids.add(readId(in));
                 yield new Command.ClientWrite(session, ids, readOp(in), type == CLIENT_WRITE_ENFORCING_QUOTA);
             }
-            case REAP_NODE -> new Command.ReapNode(in.readUTF());
+            case REAP_NODE -> new Command.ReapNode(in.readModifiedUtf8());
             case ATTACH_SESSION -> new Command.AttachSession(in.readLong(), readBytes(in));
             case TOUCH_SESSIONS -> {
-                long[] ids = new long[in.readInt()];
+                int n = in.readInt();
+                // A count the bytes cannot hold is corrupt, not a reason to allocate it.
+                if (n < 0 || n > in.available() / 8) throw new IOException("bad session count " + n);
+                long[] ids = new long[n];
                 for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
                 yield new Command.TouchSessions(ids);
             }
@@ -151,7 +153,7 @@ public final class CommandCodec {
         };
     }
 
-    private static void writeOp(DataOutputStream out, WriteOp op) throws IOException {
+    private static void writeOp(Sink out, WriteOp op) {
         if (op instanceof WriteOp.Create c) {
                 out.writeByte(OP_CREATE);
                 writeString(out, c.path());
@@ -190,7 +192,7 @@ public final class CommandCodec {
         }
     }
 
-    private static WriteOp readOp(DataInputStream in) throws IOException {
+    private static WriteOp readOp(Source in) throws IOException {
         byte type = in.readByte();
         return switch (type) {
             case OP_CREATE -> {
@@ -211,7 +213,7 @@ public final class CommandCodec {
             case OP_CHECK -> new WriteOp.Check(readString(in), in.readInt());
             case OP_MULTI -> {
                 int n = in.readInt();
-                List<WriteOp> ops = new ArrayList<>(n);
+                List<WriteOp> ops = new ArrayList<>(Math.max(0, Math.min(n, in.available())));
                 for (int i = 0; i < n; i++) ops.add(readOp(in));
                 yield new WriteOp.Multi(ops);
             }
@@ -220,7 +222,7 @@ public final class CommandCodec {
         };
     }
 
-    private static void writeAcls(DataOutputStream out, List<Acl> acls) throws IOException {
+    private static void writeAcls(Sink out, List<Acl> acls) {
         if (acls == null) {
             out.writeInt(-1);
             return;
@@ -232,34 +234,34 @@ public final class CommandCodec {
         }
     }
 
-    private static List<Acl> readAcls(DataInputStream in) throws IOException {
+    private static List<Acl> readAcls(Source in) throws IOException {
         int n = in.readInt();
         if (n < 0) return null;
-        List<Acl> acls = new ArrayList<>(n);
+        List<Acl> acls = new ArrayList<>(Math.min(n, in.available()));
         for (int i = 0; i < n; i++) acls.add(new Acl(in.readInt(), readId(in)));
         return acls;
     }
 
-    private static void writeId(DataOutputStream out, AuthId id) throws IOException {
+    private static void writeId(Sink out, AuthId id) {
         writeString(out, id.scheme());
         writeString(out, id.id());
     }
 
-    private static AuthId readId(DataInputStream in) throws IOException {
+    private static AuthId readId(Source in) throws IOException {
         return new AuthId(readString(in), readString(in));
     }
 
     /** Strings are length-prefixed UTF-8 (writeUTF caps at 64 KiB, paths may be longer). */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    private static void writeString(Sink out, String s) {
         writeBytes(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] b = readBytes(in);
-        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    private static String readString(Source in) throws IOException {
+        int n = in.readInt();
+        return n < 0 ? null : in.readUtf8(n);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    private static void writeBytes(Sink out, byte[] b) {
         if (b == null) {
             out.writeInt(-1);
             return;
@@ -268,11 +270,124 @@ public final class CommandCodec {
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(Source in) throws IOException {
         int n = in.readInt();
-        if (n < 0) return null;
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+        return n < 0 ? null : in.readBytes(n);
     }
+
+    /** A growing big-endian byte array: what DataOutputStream on a ByteArrayOutputStream wrote, without its locks and copies. */
+    private static final class Sink {
+        private byte[] buf;
+        private int size;
+
+        Sink(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+
+        void writeByte(int v) {
+            room(1);
+            buf[size++] = (byte) v;
+        }
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            room(4);
+            INT.set(buf, size, v);
+            size += 4;
+        }
+
+        void writeLong(long v) {
+            room(8);
+            LONG.set(buf, size, v);
+            size += 8;
+        }
+
+        void write(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        /** DataOutput's modified UTF-8 (an unsigned short length first), the form a ReapNode has always had in the log. */
+        void writeModifiedUtf8(String s) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length() + 2);
+            try {
+                new java.io.DataOutputStream(bytes).writeUTF(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            write(bytes.toByteArray());
+        }
+
+        byte[] toByteArray() {
+            return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Reads what {@link Sink} wrote; running past the end is an {@link java.io.EOFException}, as DataInputStream's. */
+    private static final class Source {
+        private final byte[] buf;
+        private int pos;
+
+        Source(byte[] buf) {
+            this.buf = buf;
+        }
+
+        private int take(int n) throws IOException {
+            if (n < 0 || n > buf.length - pos) throw new java.io.EOFException("needs " + n + " bytes at " + pos + " of " + buf.length);
+            int at = pos;
+            pos += n;
+            return at;
+        }
+
+        int available() {
+            return buf.length - pos;
+        }
+
+        byte readByte() throws IOException {
+            return buf[take(1)];
+        }
+
+        boolean readBoolean() throws IOException {
+            return readByte() != 0;
+        }
+
+        int readInt() throws IOException {
+            return (int) INT.get(buf, take(4));
+        }
+
+        long readLong() throws IOException {
+            return (long) LONG.get(buf, take(8));
+        }
+
+        byte[] readBytes(int n) throws IOException {
+            int at = take(n);
+            return java.util.Arrays.copyOfRange(buf, at, at + n);
+        }
+
+        String readUtf8(int n) throws IOException {
+            int at = take(n);
+            return new String(buf, at, n, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        String readModifiedUtf8() throws IOException {
+            int at = pos;
+            if (buf.length - at < 2) throw new java.io.EOFException("a string's length at " + at);
+            int n = ((buf[at] & 0xff) << 8) | (buf[at + 1] & 0xff);
+            take(2 + n);
+            return new java.io.DataInputStream(new java.io.ByteArrayInputStream(buf, at, 2 + n)).readUTF();
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 }

@@ -86,6 +86,13 @@ public final class ChronicleLogStore implements LogStore {
     private final long chunkSize;
     private final LogRecordCodec codec = new LogRecordCodec();
     private final LogState state = new LogState();
+    /**
+     * What was just appended, so that applying and replicating it does not read it back from the queue.
+     * Small: a few batches are all that wait to be applied or sent, and what it holds survives young collections.
+     */
+    private final RecentEntries recent = new RecentEntries(RECENT_ENTRIES, RECENT_BYTES);
+    private static final int RECENT_ENTRIES = 1 << 11;
+    private static final long RECENT_BYTES = 2L << 20;
     private final HardStateFile hardStateFile;
     private HardState hardState;
 
@@ -280,6 +287,8 @@ public final class ChronicleLogStore implements LogStore {
     }
 
     private LogEntry read(long raftIndex) {
+        LogEntry held = recent.get(raftIndex);
+        if (held != null) return held;
         long queueIndex = state.queueIndex(raftIndex);
         // Consecutive entries are usually consecutive excerpts, so the tailer is often already there.
         if (reader.index() != queueIndex && !reader.moveToIndex(queueIndex)) {
@@ -308,9 +317,11 @@ public final class ChronicleLogStore implements LogStore {
         }
         if (first <= lastIndex()) {
             apply(new LogRecord.Truncate(first));
+            recent.truncateFrom(first);
         }
         for (LogEntry e : entries) {
             apply(new LogRecord.Entry(e));
+            recent.appended(e);
         }
     }
 
@@ -342,6 +353,7 @@ public final class ChronicleLogStore implements LogStore {
     @Override
     public void resetToSnapshot(long index, long term) {
         apply(new LogRecord.Reset(index, term));
+        recent.clear();
         sync();
         deleteCoveredFiles();
     }

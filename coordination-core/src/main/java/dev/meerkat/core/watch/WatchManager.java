@@ -137,24 +137,26 @@ public final class WatchManager {
 
     /** Delivers one change to everyone watching for it. */
     public void trigger(WatchEvent event) {
-        Set<Watcher> targets = new LinkedHashSet<>();
+        // Most changes have no watcher: no set is made for them.
+        Set<Watcher> targets = null;
         String path = event.path();
         if (event.type() == EventType.NODE_CHILDREN_CHANGED) {
-            take(WatchKind.CHILD, path, targets, true);
-            take(WatchKind.PERSISTENT, path, targets, false);
+            targets = take(WatchKind.CHILD, path, targets, true);
+            targets = take(WatchKind.PERSISTENT, path, targets, false);
         } else {
-            take(WatchKind.DATA, path, targets, true);
-            if (event.type() == EventType.NODE_DELETED) take(WatchKind.CHILD, path, targets, true);
-            take(WatchKind.PERSISTENT, path, targets, false);
+            targets = take(WatchKind.DATA, path, targets, true);
+            if (event.type() == EventType.NODE_DELETED) targets = take(WatchKind.CHILD, path, targets, true);
+            targets = take(WatchKind.PERSISTENT, path, targets, false);
             if (recursiveCount > 0) {
                 for (String p = path; ; p = PathRules.parent(p)) {
-                    take(WatchKind.RECURSIVE, p, targets, false);
+                    targets = take(WatchKind.RECURSIVE, p, targets, false);
                     if (p.equals("/")) break;
                 }
             }
         }
+        if (targets == null) return;
         // As ZooKeeper: an event nobody watched is not counted.
-        if (!targets.isEmpty()) onTrigger.accept(event.type(), targets.size());
+        onTrigger.accept(event.type(), targets.size());
         for (Watcher w : targets) deliver(w, event);
     }
 
@@ -169,13 +171,16 @@ public final class WatchManager {
         }
     }
 
-    private void take(WatchKind kind, String path, Set<Watcher> into, boolean oneShot) {
+    /** Adds the watchers of {@code path} to {@code into} (made when there is a first one) and returns it. */
+    private Set<Watcher> take(WatchKind kind, String path, Set<Watcher> into, boolean oneShot) {
         Set<Watcher> set = tables.get(kind).get(path);
-        if (set == null) return;
+        if (set == null || set.isEmpty()) return into;
+        if (into == null) into = new LinkedHashSet<>();
         into.addAll(set);
         if (oneShot) {
             for (Watcher w : List.copyOf(set)) removePair(kind, path, w);
         }
+        return into;
     }
 
     // ---- the two primitives every change goes through, keeping the counts ---------------------
