@@ -42,6 +42,8 @@ public final class ServerBenchmark {
     static final List<String> GENERATORS = List.of(System.getProperty("bench.generators", "lean,official").split(","));
     static final String DEFAULT_CELLS = "create/1/1,create/8/32,delete/8/32,setData/8/32,multi/8/32,getData/8/32,getData:90;setData:10/8/32,"
             + "create/32/32,delete/32/32,setData/32/32,multi/32/32,getData/32/32,getData:90;setData:10/32/32";
+    /** More deletes per second than either server does here: a delete run's pool of nodes to take. */
+    private static final double DELETE_RATE_BOUND = 150_000;
     static final List<String> CELLS = List.of(System.getProperty("bench.cells", DEFAULT_CELLS).split(","));
 
     record Row(String figure, String meerkat, String zookeeper, double ratio, String goal) {
@@ -108,6 +110,8 @@ public final class ServerBenchmark {
                         double[] pair = new double[6];
                         for (int k = 0; k < 2; k++) {
                             int i = (k == 0) == meerkatFirst ? 0 : 1;
+                            // Enough nodes for the whole window at this server's best rate so far, and more.
+                            if (mix.name().equals("delete")) lean[i].topUp(sessions, (long) (DELETE_RATE_BOUND * (WARMUP + MEASURE) / sessions));
                             LeanLoad.Result r = gen.equals("lean")
                                     ? lean[i].run(mix, sessions, inFlight, 1, WARMUP, MEASURE, 0)
                                     : official[i].run(mix, sessions, inFlight, WARMUP, MEASURE);

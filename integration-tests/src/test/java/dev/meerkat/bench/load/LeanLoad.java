@@ -173,6 +173,40 @@ public final class LeanLoad implements AutoCloseable {
         return "/bulk/p" + (parents - 1) + "/n" + (children - 1);
     }
 
+    /**
+     * Makes sure each of the first {@code sessions} slots has at least {@code perSlot} created and
+     * not yet deleted nodes (creating the next numbers of its sequence, as multis of 100), so that a
+     * delete run measures deletes for its whole window instead of running out of nodes part-way.
+     */
+    public void topUp(int sessions, long perSlot) throws IOException {
+        byte[] empty = new byte[0];
+        try (Conn c = Conn.open(server, 30_000)) {
+            int sent = 0;
+            for (int slot = 0; slot < sessions; slot++) {
+                byte[] parent = (ROOT + "/s" + slot).getBytes(StandardCharsets.US_ASCII);
+                c.send(w -> writeCreate(w, parent, empty)); // NODEEXISTS when it is there: fine
+                c.awaitAll();
+                byte[] prefix = (ROOT + "/s" + slot + "/n").getBytes(StandardCharsets.US_ASCII);
+                while (created[slot] - deleted[slot] < perSlot) {
+                    ByteBuffer w = c.beginFrame();
+                    w.putInt(MULTI);
+                    for (int k = 0; k < 100; k++) {
+                        w.putInt(CREATE).put((byte) 0).putInt(-1);
+                        writeNumbered(w, prefix, ++created[slot]);
+                        writeBuffer(w, value);
+                        writeOpenAcl(w);
+                        w.putInt(0);
+                    }
+                    w.putInt(-1).put((byte) 1).putInt(-1);
+                    c.endFrame();
+                    c.outstanding++;
+                    if (++sent % 32 == 0 || c.out.position() > c.out.capacity() / 2) c.awaitAll();
+                }
+                c.awaitAll();
+            }
+        }
+    }
+
     /** Closes a probe's socket that got no answer in time, as a client's own timeout would. */
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
