@@ -42,6 +42,8 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
     /** The kernel refused bytes: nothing is written until the selector says the socket is writable. */
     private boolean waitingForWritable;
     private boolean flushScheduled;
+    /** Bytes queued before a write that {@link #write} made itself, not yet told to the listener (-1: none). */
+    private long wroteBeforeBytes = -1;
     private boolean readingPaused;
     private boolean inputEnded;
     private boolean closingAfterWrites;
@@ -91,7 +93,7 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
     @Override
     public void ready(SelectionKey k) {
         if (k.isReadable()) read();
-        if (!closed && k.isValid() && k.isWritable()) flush();
+        if (!closed && k.isValid() && k.isWritable()) flush(true);
     }
 
     private void read() {
@@ -129,64 +131,81 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
         if (!waitingForWritable) {
             if (queuedBytes >= FLUSH_NOW_BYTES) {
                 // Much to send: the kernel takes it now, so that what waits here is only what it refused.
-                flush();
-            } else if (!flushScheduled) {
+                // The listener hears of it at the end of the turn, not from inside its own write.
+                flush(false);
+                if (owesCallbacks()) scheduleFlush();
+            } else {
                 // The replies of one turn of the loop leave in one system call, at its end.
-                flushScheduled = true;
-                loop.flushAtEndOfTurn(this);
+                scheduleFlush();
             }
         }
         if (queuedBytes >= HIGH_WATER_BYTES) full = true;
     }
 
+    private void scheduleFlush() {
+        if (flushScheduled || closed) return;
+        flushScheduled = true;
+        loop.flushAtEndOfTurn(this);
+    }
+
+    private boolean owesCallbacks() {
+        return wroteBeforeBytes >= 0 || (full && queuedBytes <= LOW_WATER_BYTES);
+    }
+
     /** The loop's end of a turn: what was written during it goes to the kernel. */
     void flushScheduled() {
         flushScheduled = false;
-        if (!closed && !waitingForWritable) flush();
+        if (!closed && !waitingForWritable) flush(true);
     }
 
-    private void flush() {
-        if (queue.isEmpty()) return;
-        long before = queuedBytes;
+    /**
+     * Writes what is queued, as much as the kernel takes. {@code notify}: tell the listener what
+     * changed (false from inside {@link #write}, whose caller is the listener itself; it then hears
+     * at the end of the turn).
+     */
+    private void flush(boolean notify) {
+        long before = wroteBeforeBytes >= 0 ? wroteBeforeBytes : queuedBytes;
         long written = 0;
         boolean refused = false;
-        ByteBuffer out = loop.writeBuffer(WRITE_BUFFER_BYTES);
-        try {
-            while (!queue.isEmpty()) {
-                // Copied into the loop's direct buffer: one system call for many replies, and no
-                // temporary direct buffer of the JDK's per heap buffer.
-                out.clear();
-                for (ByteBuffer b : queue) {
-                    int n = Math.min(b.remaining(), out.remaining());
-                    out.put(b.array(), b.arrayOffset() + b.position(), n);
-                    if (!out.hasRemaining()) break;
-                }
-                out.flip();
-                int offered = out.remaining();
-                int w = channel.write(out);
-                written += w;
-                queuedBytes -= w;
-                for (int left = w; left > 0; ) {
-                    ByteBuffer b = queue.peek();
-                    int r = b.remaining();
-                    if (r <= left) {
-                        queue.poll();
-                        left -= r;
-                    } else {
-                        b.position(b.position() + left);
-                        left = 0;
+        if (!queue.isEmpty()) {
+            ByteBuffer out = loop.writeBuffer(WRITE_BUFFER_BYTES);
+            try {
+                while (!queue.isEmpty()) {
+                    // Copied into the loop's direct buffer: one system call for many replies, and no
+                    // temporary direct buffer of the JDK's per heap buffer.
+                    out.clear();
+                    for (ByteBuffer b : queue) {
+                        int n = Math.min(b.remaining(), out.remaining());
+                        out.put(b.array(), b.arrayOffset() + b.position(), n);
+                        if (!out.hasRemaining()) break;
+                    }
+                    out.flip();
+                    int offered = out.remaining();
+                    int w = channel.write(out);
+                    written += w;
+                    queuedBytes -= w;
+                    for (int left = w; left > 0; ) {
+                        ByteBuffer b = queue.peek();
+                        int r = b.remaining();
+                        if (r <= left) {
+                            queue.poll();
+                            left -= r;
+                        } else {
+                            b.position(b.position() + left);
+                            left = 0;
+                        }
+                    }
+                    // The kernel took less than offered: its buffer is full until the next readiness.
+                    if (w < offered) {
+                        refused = true;
+                        break;
                     }
                 }
-                // The kernel took less than offered: its buffer is full until the next readiness.
-                if (w < offered) {
-                    refused = true;
-                    break;
-                }
+            } catch (IOException e) {
+                LOG.debug("connection {} write error: {}", remoteHost, e.toString());
+                close();
+                return;
             }
-        } catch (IOException e) {
-            LOG.debug("connection {} write error: {}", remoteHost, e.toString());
-            close();
-            return;
         }
         if (written > 0) lastProgressNanos = System.nanoTime();
         if (refused != waitingForWritable) {
@@ -197,7 +216,13 @@ final class NioSocket implements ClientSocket, NioLoop.Ready {
             close();
             return;
         }
-        if (written > 0) listener.wrote(before);
+        if (!notify) {
+            if (written > 0 && wroteBeforeBytes < 0) wroteBeforeBytes = before;
+            return;
+        }
+        boolean wrote = written > 0 || wroteBeforeBytes >= 0;
+        wroteBeforeBytes = -1;
+        if (wrote) listener.wrote(before);
         if (full && queuedBytes <= LOW_WATER_BYTES && !closed) {
             full = false;
             listener.drained();

@@ -34,6 +34,8 @@ class NioTransportTest {
         final ClientSocket socket;
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        /** The queued bytes each wrote() callback reported (kept apart: the other tests read events in order). */
+        final BlockingQueue<Long> wrote = new LinkedBlockingQueue<>();
 
         Recorder(ClientSocket socket) {
             this.socket = socket;
@@ -54,11 +56,18 @@ class NioTransportTest {
 
         @Override
         public void drained() {
+            if (insideWrite) calledBackInsideWrite = true;
             events.add("drained");
         }
 
+        /** Set while test code runs on the loop: a callback then is one made from inside a write. */
+        volatile boolean insideWrite;
+        volatile boolean calledBackInsideWrite;
+
         @Override
         public void wrote(long queuedBeforeBytes) {
+            if (insideWrite) calledBackInsideWrite = true;
+            wrote.add(queuedBeforeBytes);
         }
 
         @Override
@@ -149,6 +158,40 @@ class NioTransportTest {
             assertThat(r.events.poll(10, TimeUnit.SECONDS)).isEqualTo("drained");
             assertThat(r.onLoop(r.socket::queuedBytes)).isZero();
             assertThat(r.onLoop(r.socket::writeQueueFull)).isFalse();
+        }
+    }
+
+    @Test
+    void smallWritesOfOneTurnLeaveTogetherAndABigOneNeverCallsBackFromInsideTheWrite() throws Exception {
+        BlockingQueue<Recorder> accepted = listen(1);
+        try (Socket c = new Socket("127.0.0.1", port.port())) {
+            Recorder r = accepted.poll(10, TimeUnit.SECONDS);
+            // 100 small writes in one task: queued until the end of the turn, then in order in one go.
+            long queuedInTurn = r.onLoop(() -> {
+                for (int i = 0; i < 100; i++) r.socket.write(String.format("%03d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                return r.socket.queuedBytes();
+            });
+            assertThat(queuedInTurn).isEqualTo(300);
+            byte[] all = c.getInputStream().readNBytes(300);
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 100; i++) expected.append(String.format("%03d", i));
+            assertThat(new String(all, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+            assertThat(r.wrote.poll(10, TimeUnit.SECONDS)).as("one callback for the turn's writes, from all 300 bytes").isEqualTo(300L);
+            assertThat(r.wrote).isEmpty();
+            // A write above the flush-now size goes to the kernel at once; the listener hears after.
+            long left = r.onLoop(() -> {
+                r.insideWrite = true;
+                try {
+                    r.socket.write(new byte[NioSocket.FLUSH_NOW_BYTES * 2]);
+                    return r.socket.queuedBytes();
+                } finally {
+                    r.insideWrite = false;
+                }
+            });
+            assertThat(c.getInputStream().readNBytes(NioSocket.FLUSH_NOW_BYTES * 2)).hasSize(NioSocket.FLUSH_NOW_BYTES * 2);
+            assertThat(r.wrote.poll(10, TimeUnit.SECONDS)).isEqualTo((long) NioSocket.FLUSH_NOW_BYTES * 2);
+            assertThat(r.calledBackInsideWrite).as("a listener callback from inside write (left queued: %d)", left).isFalse();
+            assertThat(r.onLoop(r.socket::queuedBytes)).isZero();
         }
     }
 
