@@ -51,11 +51,16 @@ public final class CommandCodec {
 
     /** Enough for most commands at once: a create's data and path, and room for the rest. */
     private static int sizeHint(Command c) {
+        // Nulls are legal here (a client may send a null path; the state machine answers it).
         if (c instanceof Command.ClientWrite w) {
-            if (w.op() instanceof WriteOp.Create cr) return 128 + cr.path().length() + (cr.data() == null ? 0 : cr.data().length);
-            if (w.op() instanceof WriteOp.SetData sd) return 96 + sd.path().length() + (sd.data() == null ? 0 : sd.data().length);
+            if (w.op() instanceof WriteOp.Create cr) return 128 + length(cr.path()) + (cr.data() == null ? 0 : cr.data().length);
+            if (w.op() instanceof WriteOp.SetData sd) return 96 + length(sd.path()) + (sd.data() == null ? 0 : sd.data().length);
         }
         return 128;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** The log form of a proposal whose command is already encoded: header, then the command bytes. */

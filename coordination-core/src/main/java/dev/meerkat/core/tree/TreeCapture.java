@@ -31,7 +31,7 @@ public final class TreeCapture {
 
     /** Up to {@link #CAPACITY} node records in parallel arrays; read-only once handed to the sink. */
     public static final class Chunk {
-        public static final int CAPACITY = 4096;
+        public static final int CAPACITY = 1024;
         public static final int STAT_LONGS = 8;
         public final int[] depth = new int[CAPACITY];
         public final byte[][] name = new byte[CAPACITY][];
