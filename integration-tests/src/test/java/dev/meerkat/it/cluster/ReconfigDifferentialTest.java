@@ -174,9 +174,14 @@ class ReconfigDifferentialTest {
             System.out.printf("[reconfig-differential] %s: connection loss; reading the configuration again%n", name);
             byte[][] seen = new byte[1][];
             Map<Integer, String> membersBefore = ReconfigTest.members(before);
+            // A wholesale change names its outcome: wait for exactly those members. ("before" came from
+            // the server this client was on, which may not yet have applied the previous change, so
+            // "differs from before" alone can be met by that previous change.)
+            java.util.Set<Integer> named = newMembers == null ? null : ReconfigTest.members(String.join("\n", newMembers.split(","))).keySet();
             await("the configuration after " + name).atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 seen[0] = z.getConfig(false, null);
-                return !ReconfigTest.members(new String(seen[0], StandardCharsets.UTF_8)).equals(membersBefore);
+                Map<Integer, String> now = ReconfigTest.members(new String(seen[0], StandardCharsets.UTF_8));
+                return named != null ? now.keySet().equals(named) : !now.equals(membersBefore);
             });
             result = seen[0];
         }
