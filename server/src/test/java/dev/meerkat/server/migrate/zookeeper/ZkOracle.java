@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** ZooKeeper 3.9.5's own recovery of a data directory, and a field-by-field comparison with ours. */
 final class ZkOracle {
-    record Restored(DataTree tree, Map<Long, Integer> sessions, long zxid) {
+    /** {@code digestMismatches}: how many transactions ZooKeeper itself found out of step with their recorded digest. */
+    record Restored(DataTree tree, Map<Long, Integer> sessions, long zxid, long digestMismatches) {
     }
 
     private ZkOracle() {
@@ -28,10 +29,17 @@ final class ZkOracle {
     static Restored restore(Path dataDir, Path logDir) throws Exception {
         FileTxnSnapLog snapLog = new FileTxnSnapLog(logDir.toFile(), dataDir.toFile());
         try {
-            DataTree dt = new DataTree();
+            java.util.concurrent.atomic.AtomicLong mismatches = new java.util.concurrent.atomic.AtomicLong();
+            DataTree dt = new DataTree() {
+                @Override
+                public void reportDigestMismatch(long zxid) {
+                    mismatches.incrementAndGet();
+                    super.reportDigestMismatch(zxid);
+                }
+            };
             ConcurrentHashMap<Long, Integer> sessions = new ConcurrentHashMap<>();
             long zxid = snapLog.restore(dt, sessions, (hdr, rec, digest) -> { });
-            return new Restored(dt, sessions, zxid);
+            return new Restored(dt, sessions, zxid, mismatches.get());
         } finally {
             snapLog.close();
         }

@@ -54,11 +54,15 @@ class ZkRecoveryTest {
         fill(1, 4000, 2);
         assertThat(ZkFiles.snapshots(ZkFiles.versionDir(data()))).as("several snapshots were taken under load").hasSizeGreaterThan(3);
         ZkRecovery.Result ours = ours(false);
-        ZkOracle.assertSame(ZkOracle.restore(data(), logs()), ours);
+        ZkOracle.Restored theirs = ZkOracle.restore(data(), logs());
+        ZkOracle.assertSame(theirs, ours);
         assertThat(ours.tree().ephemeralCount()).as("the open sessions' ephemerals are in the data").isPositive();
         assertThat(ours.txnsApplied()).isPositive();
         assertThat(ours.digestsChecked()).as("ZooKeeper's per-transaction digests were compared").isPositive();
-        assertThat(ours.digestMismatches()).isZero();
+        // A fuzzy snapshot can now and then record a digest out of step with its transactions; then
+        // ZooKeeper's own recovery of the same files reports it too. We report nothing it does not.
+        assertThat(ours.digestMismatches()).as("mismatches beyond ZooKeeper's own (%d)", theirs.digestMismatches())
+                .isLessThanOrEqualTo(theirs.digestMismatches());
 
         // From the oldest snapshot, through every log file: thousands of transactions replayed, with
         // the fuzzy-snapshot cases (NodeExists, NoNode on replay) at each snapshot boundary.
@@ -67,8 +71,10 @@ class ZkRecoveryTest {
         ZkRecovery.Result long_ = ours(false);
         assertThat(long_.txnsApplied()).isGreaterThan(2000);
         assertThat(long_.logsRead()).hasSizeGreaterThan(3);
-        ZkOracle.assertSame(ZkOracle.restore(data(), logs()), long_);
-        assertThat(long_.digestMismatches()).isZero();
+        ZkOracle.Restored theirsLong = ZkOracle.restore(data(), logs());
+        ZkOracle.assertSame(theirsLong, long_);
+        assertThat(long_.digestMismatches()).as("mismatches beyond ZooKeeper's own (%d)", theirsLong.digestMismatches())
+                .isLessThanOrEqualTo(theirsLong.digestMismatches());
     }
 
     @Test
