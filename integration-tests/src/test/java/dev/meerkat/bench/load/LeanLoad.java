@@ -152,13 +152,9 @@ public final class LeanLoad implements AutoCloseable {
                         w = c.beginFrame();
                         w.putInt(MULTI);
                     }
-                    w.putInt(CREATE).put((byte) 0).putInt(-1);
-                    writeNumbered(w, prefix, j);
-                    writeBuffer(w, value);
-                    writeOpenAcl(w);
-                    w.putInt(0);
+                    putCreateOp(w, prefix, j);
                     if (++inMulti == perMulti || (p == parents - 1 && j == children - 1)) {
-                        w.putInt(-1).put((byte) 1).putInt(-1);
+                        endMulti(w);
                         c.endFrame();
                         c.outstanding++;
                         w = null;
@@ -190,14 +186,8 @@ public final class LeanLoad implements AutoCloseable {
                 while (created[slot] - deleted[slot] < perSlot) {
                     ByteBuffer w = c.beginFrame();
                     w.putInt(MULTI);
-                    for (int k = 0; k < 100; k++) {
-                        w.putInt(CREATE).put((byte) 0).putInt(-1);
-                        writeNumbered(w, prefix, ++created[slot]);
-                        writeBuffer(w, value);
-                        writeOpenAcl(w);
-                        w.putInt(0);
-                    }
-                    w.putInt(-1).put((byte) 1).putInt(-1);
+                    for (int k = 0; k < 100; k++) putCreateOp(w, prefix, ++created[slot]);
+                    endMulti(w);
                     c.endFrame();
                     c.outstanding++;
                     if (++sent % 32 == 0 || c.out.position() > c.out.capacity() / 2) c.awaitAll();
@@ -205,6 +195,20 @@ public final class LeanLoad implements AutoCloseable {
                 c.awaitAll();
             }
         }
+    }
+
+    /** One create (persistent, open ACL, this generator's value) of {@code prefix + n} inside a multi. */
+    private void putCreateOp(ByteBuffer w, byte[] prefix, long n) {
+        w.putInt(CREATE).put((byte) 0).putInt(-1);
+        writeNumbered(w, prefix, n);
+        writeBuffer(w, value);
+        writeOpenAcl(w);
+        w.putInt(0);
+    }
+
+    /** The multi's end marker. */
+    private static void endMulti(ByteBuffer w) {
+        w.putInt(-1).put((byte) 1).putInt(-1);
     }
 
     /** Closes a probe's socket that got no answer in time, as a client's own timeout would. */
