@@ -39,8 +39,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        // Chronicle's first load overlaps reading the config, logging's and the client port's set-up;
-        // a failure here shows again, with its context, when the log is opened.
+        // This process is a server and nothing else, so Chronicle may go without the native binding
+        // that only its own msync would use (the log fdatasyncs). Chronicle's first load overlaps
+        // reading the config, logging's and the client port's set-up; a failure here shows again,
+        // with its context, when the log is opened.
+        dev.meerkat.core.log.ChronicleLogStore.withoutNativePosix();
         dev.meerkat.core.util.OwnThread.supply("meerkat-log-preload", () -> {
             dev.meerkat.core.log.ChronicleLogStore.preload();
             return null;

@@ -136,15 +136,20 @@ public final class Meerkat implements AutoCloseable {
             throw new ConfigException("a server of an ensemble needs a dataDir: an in-memory server could not survive its own restart");
         }
         int loops = clientLoops();
-        // The plain client port needs no Vert.x; the peers, TLS and HTTP do. When needed it comes up
-        // on its own thread while the node starts here: on a cold JVM each is mostly class loading.
-        boolean needsVertx = !cluster.isStandalone() || config.adminEnabled() || config.operations().prometheusEnabled()
-                || config.security().secureClientPort() >= 0;
-        CompletableFuture<Vertx> vertxStarting = needsVertx ? VertxStarter.startAsync(loops, config.adminEnabled())
-                : CompletableFuture.completedFuture(null);
-        // One registry for every meter of this server, whoever exposes it; made now only if it is served.
+        // The plain client port needs no Vert.x; the peers and a TLS port do, before clients are
+        // served, and the HTTP endpoints after. On a cold JVM each is mostly class loading, done on
+        // a thread of its own while the node starts here when a CPU is spare; on one CPU that would
+        // only delay serving, so what can wait (HTTP's Vert.x, the meter registry) waits until the
+        // client port serves.
+        boolean spareCpu = Runtime.getRuntime().availableProcessors() > 1;
+        boolean vertxBeforeServing = !cluster.isStandalone() || config.security().secureClientPort() >= 0;
+        boolean vertxForHttp = config.adminEnabled() || config.operations().prometheusEnabled();
+        CompletableFuture<Vertx> vertxStarting = vertxBeforeServing || (vertxForHttp && spareCpu)
+                ? VertxStarter.startAsync(loops, config.adminEnabled()) : CompletableFuture.completedFuture(null);
+        // One registry for every meter of this server, whoever exposes it; made ahead only if it is
+        // served, otherwise when first asked for.
         Meters meters = new Meters();
-        if (config.adminEnabled() || config.operations().prometheusEnabled() || config.kafkaView().enabled()) meters.makeInBackground();
+        if (spareCpu && (vertxForHttp || config.kafkaView().enabled())) meters.makeInBackground();
         Operations ops = new Operations(config, meters);
         DataDirectory dir = null;
         LogStore log;
@@ -243,6 +248,7 @@ public final class Meerkat implements AutoCloseable {
             meters.bind(r -> WireMeters.bind(clientMetrics, r));
             ops.attachServer(server);
             // Clients are served from here on; the Kafka view and the HTTP endpoints follow.
+            if (vertx == null && vertxForHttp) vertx = VertxStarter.startAsync(loops, config.adminEnabled()).join();
             if (config.kafkaView().enabled() && BrokerRegistry.available()) {
                 kafka = startKafkaRegistry(node, meters.registry(), config.kafkaView(), dir);
             }

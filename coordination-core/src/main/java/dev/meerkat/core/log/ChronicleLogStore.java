@@ -19,8 +19,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,10 +42,13 @@ import java.util.Set;
  * that hold nothing live. On open the queue is replayed from the start into an in-memory index
  * (Raft index → queue index and term), the last write winning.
  *
- * <p>Durability: appends are in the page cache until {@link #sync()}, which msyncs what was written
- * (the queue runs with {@link SyncMode#SYNC}, so {@code appender.sync()} is {@code msync(MS_SYNC)}),
- * fsyncs any file written since the last sync that the msync does not reach (an earlier cycle file,
- * or an earlier chunk of the current one), and fsyncs the directory when a new cycle file appeared.
+ * <p>Durability: appends are in the page cache (Chronicle writes through memory maps) until
+ * {@link #sync()}, which fdatasyncs the cycle file being written through a channel kept open on it,
+ * any earlier cycle file written since the last sync, and the directory when a new cycle file
+ * appeared. On Linux an fdatasync of a file writes back every page dirtied through a shared mapping
+ * of it (it is what {@code msync(MS_SYNC)} does there), so the log needs none of Chronicle's own
+ * syncing: the queue runs with {@link SyncMode#NONE}, and a server may leave Chronicle without its
+ * native POSIX binding (see {@link #preload}).
  *
  * <p>Recovery: the first excerpt that is damaged (checksum, length or kind wrong) ends the log;
  * everything after it is ignored (logged at WARN), and a RECOVERY record appended at the end marks the
@@ -83,7 +88,6 @@ public final class ChronicleLogStore implements LogStore {
     private final ExcerptAppender appender;
     private final ExcerptTailer reader;
     private final RollCycle rollCycle;
-    private final long chunkSize;
     private final LogRecordCodec codec = new LogRecordCodec();
     private final LogState state = new LogState();
     /**
@@ -100,8 +104,8 @@ public final class ChronicleLogStore implements LogStore {
     private boolean unsynced;
     private int writeCycle = NO_CYCLE;
     private Path writeFile;
-    private long syncedChunk = -1;
-    private long writtenChunk = -1;
+    /** Open on {@link #writeFile} so that a sync is one system call. */
+    private FileChannel writeChannel;
     private boolean newFileSinceSync;
     private final Set<Path> earlierFilesToForce = new LinkedHashSet<>();
     private boolean closed;
@@ -120,11 +124,10 @@ public final class ChronicleLogStore implements LogStore {
         this.queue = SingleChronicleQueueBuilder.single(queueDir.toFile())
                 .rollCycle(options.rollCycle())
                 .timeProvider(options.timeProvider())
-                .syncMode(SyncMode.SYNC)
+                .syncMode(SyncMode.NONE)
                 .build();
         boolean ok = false;
         try {
-            this.chunkSize = queue.blockSize();
             this.appender = queue.createAppender();
             this.reader = queue.createTailer();
             // The store is opened on one thread and used by the node's log writer on another.
@@ -141,10 +144,21 @@ public final class ChronicleLogStore implements LogStore {
     }
 
     /**
+     * Leaves Chronicle without its native POSIX binding, for a process that is a Meerkat server and
+     * nothing else. Chronicle binds POSIX calls through jnr-ffi only for its own msync, which this
+     * store does not use (it fdatasyncs, see the class comment); on one CPU the binding is a sixth of
+     * a cold start (some 300 classes and a native stub library). Process-wide, so an application
+     * with Chronicle queues of its own must not call it; call it before anything touches Chronicle.
+     */
+    public static void withoutNativePosix() {
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
+    }
+
+    /**
      * Loads Chronicle Queue ahead of {@link #open}, so a start can do it beside the rest of its work:
-     * outside JUnit, Chronicle's {@code Jvm} class binds its POSIX calls through jnr-ffi and loads
-     * JNA for thread affinity when it is first touched, half a second of a cold start on two cores,
-     * most of it class loading. Safe to call from any thread, any number of times.
+     * outside JUnit, Chronicle's {@code Jvm} class binds its POSIX calls through jnr-ffi (unless
+     * {@link #withoutNativePosix} came first) and loads JNA for thread affinity when it is first
+     * touched, most of it class loading. Safe to call from any thread, any number of times.
      */
     public static void preload() {
         ClassLoader loader = ChronicleLogStore.class.getClassLoader();
@@ -328,15 +342,15 @@ public final class ChronicleLogStore implements LogStore {
     @Override
     public void sync() {
         if (!unsynced) return;
-        appender.sync();
-        // msync reaches only the chunk being written; anything else written since the last sync
-        // (a previous cycle file, an earlier chunk of this one) needs an fsync of the file.
         for (Path f : earlierFilesToForce) Fsync.file(f);
-        if (writtenChunk != syncedChunk && syncedChunk >= 0 && writeFile != null) Fsync.file(writeFile);
+        try {
+            writeChannel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fsync " + writeFile, e);
+        }
         if (newFileSinceSync) Fsync.directory(queueDir);
         earlierFilesToForce.clear();
         newFileSinceSync = false;
-        syncedChunk = writtenChunk;
         unsynced = false;
     }
 
@@ -379,6 +393,7 @@ public final class ChronicleLogStore implements LogStore {
             reader.close();
             appender.close();
             queue.close();
+            closeWriteChannel();
         }
     }
 
@@ -397,30 +412,44 @@ public final class ChronicleLogStore implements LogStore {
     private long write(LogRecord record) {
         if (closed) throw new IllegalStateException("log store is closed");
         ByteBuffer b = codec.encode(record);
-        long position;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> bytes = dc.wire().bytes();
             bytes.write(b.array(), 0, b.limit());
-            position = bytes.writePosition();
         }
         long queueIndex = appender.lastIndexAppended();
-        noteWritten(queueIndex, position);
+        noteWritten(queueIndex);
         return queueIndex;
     }
 
-    private void noteWritten(long queueIndex, long position) {
+    private void noteWritten(long queueIndex) {
         unsynced = true;
         int cycle = rollCycle.toCycle(queueIndex);
         if (cycle != writeCycle) {
             if (writeFile != null) earlierFilesToForce.add(writeFile);
+            closeWriteChannel();
             writeCycle = cycle;
             writeFile = fileOf(appender.currentFile());
             state.noteFile(cycle, writeFile);
             newFileSinceSync = true;
-            syncedChunk = -1; // the new file's msync starts from its beginning
         }
-        writtenChunk = position / chunkSize;
-        if (syncedChunk < 0) syncedChunk = writtenChunk;
+        if (writeChannel == null) {
+            try {
+                writeChannel = FileChannel.open(writeFile, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open " + writeFile + " to sync it", e);
+            }
+        }
+    }
+
+    private void closeWriteChannel() {
+        if (writeChannel == null) return;
+        try {
+            writeChannel.close();
+        } catch (IOException e) {
+            // Nothing is lost: what it was open for has been synced or goes through Fsync.file.
+            LOG.debug("log {}: closing {}: {}", queueDir, writeFile, e.toString());
+        }
+        writeChannel = null;
     }
 
     private void deleteCoveredFiles() {

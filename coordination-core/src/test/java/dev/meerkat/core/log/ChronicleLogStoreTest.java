@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -282,5 +283,52 @@ class ChronicleLogStoreTest {
             return i;
         }
         return -1;
+    }
+
+    /**
+     * The log's sync is an fdatasync of the cycle files, not Chronicle's msync: what the kernel shows
+     * of this process's mappings of them is clean afterwards, in the file being written and after a roll. (Linux's smaps counts a page dirty while
+     * its page-table entry or the page is; writeback clears both.)
+     */
+    @Test
+    void syncLeavesNoDirtyPageInTheMappingsOfTheCycleFiles() throws IOException {
+        Path smaps = Path.of("/proc/self/smaps");
+        Assumptions.assumeTrue(Files.isReadable(smaps), "needs Linux's /proc/self/smaps");
+        // Under the build directory: a temporary directory on tmpfs would have nothing to write back.
+        Files.createDirectories(Path.of("target"));
+        Path disk = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "log-sync-");
+        Assumptions.assumeFalse(Files.getFileStore(disk).type().equals("tmpfs"), "needs a disk-backed file system");
+        try (ChronicleLogStore store = ChronicleLogStore.open(disk, new ChronicleLogStore.Options(TestRollCycles.TEST_SECONDLY, clock))) {
+            long index = 1;
+            for (int round = 0; round < 3; round++) {
+                List<LogEntry> batch = new ArrayList<>();
+                for (int i = 0; i < 200; i++, index++) batch.add(new LogEntry(index, 1, EntryKind.COMMAND, new byte[1_000]));
+                store.append(batch);
+                assertThat(dirtyKbOfCycleFileMappings(smaps, disk)).as("dirty before the sync of round %d", round).isPositive();
+                store.sync();
+                assertThat(dirtyKbOfCycleFileMappings(smaps, disk)).as("dirty after the sync of round %d", round).isZero();
+                clock.advanceMillis(1000); // the next round writes a new cycle file
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(disk)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Dirty kB of this process's mappings of the cycle files under {@code dir} (Chronicle's own metadata file is not the log). */
+    private static long dirtyKbOfCycleFileMappings(Path smaps, Path dir) throws IOException {
+        String prefix = dir.toRealPath().toString();
+        long dirtyKb = 0;
+        boolean inside = false;
+        for (String line : Files.readAllLines(smaps)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[0].contains("-") && !f[0].endsWith(":")) {
+                inside = f.length >= 6 && f[5].startsWith(prefix) && f[5].endsWith(".cq4");
+            } else if (inside && (f[0].equals("Shared_Dirty:") || f[0].equals("Private_Dirty:"))) {
+                dirtyKb += Long.parseLong(f[1]);
+            }
+        }
+        return dirtyKb;
     }
 }

@@ -163,7 +163,7 @@ public final class MeerkatProcess implements AutoCloseable {
         return label;
     }
 
-    Path stdoutFile() {
+    public Path stdoutFile() {
         return stdout;
     }
 
