@@ -2,12 +2,14 @@ package dev.meerkat.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * The runnable jar's default logging, set up in code: INFO to stderr, the libraries at WARN. Logback
@@ -15,7 +17,8 @@ import org.slf4j.Logger;
  * parser) before the first line; this is the same configuration without them. A file named by
  * {@code -Dlogback.configurationFile} (the distribution's {@code conf/logback.xml}), or a
  * {@code logback-test.xml} or {@code logback.xml} on the class path (an application's that runs the
- * server inside itself: this jar ships none), still wins: then this steps aside.
+ * server inside itself: this jar ships none), still wins: then this steps aside. The line's layout
+ * is written out by hand too ({@link ConsoleLineLayout}).
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
     @Override
@@ -30,9 +33,13 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         if (fileNamed || resourceExists.test("logback-test.xml") || resourceExists.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        ConsoleLineLayout layout = new ConsoleLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        encoder.setLayout(layout);
+        encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
