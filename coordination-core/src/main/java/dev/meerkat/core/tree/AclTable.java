@@ -3,6 +3,7 @@ package dev.meerkat.core.tree;
 import dev.meerkat.core.api.Acl;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +24,21 @@ final class AclTable {
     }
 
     private final Map<List<Acl>, Entry> entries = new HashMap<>();
+    /**
+     * The same entries by the shared list's identity. A list's own hash walks its ACLs, records and
+     * strings on every call; a delete, and a create that brings a list {@link #intern} handed out
+     * (a shared constant such as the open ACL), find their entry by the reference instead.
+     */
+    private final Map<List<Acl>, Entry> byIdentity = new IdentityHashMap<>();
 
     /** The shared list equal to {@code acl}, counting one more use. */
     List<Acl> intern(List<Acl> acl) {
-        Entry e = entries.get(acl);
+        Entry e = byIdentity.get(acl);
+        if (e == null) e = entries.get(acl);
         if (e == null) {
             e = new Entry(List.copyOf(acl));
             entries.put(e.acl, e);
+            byIdentity.put(e.acl, e);
         }
         e.uses++;
         return e.acl;
@@ -37,9 +46,12 @@ final class AclTable {
 
     /** One use fewer of a list {@link #intern} returned. */
     void release(List<Acl> acl) {
-        Entry e = entries.get(acl);
-        if (e == null || e.acl != acl) throw new IllegalStateException("ACL list not from this tree: " + acl);
-        if (--e.uses == 0) entries.remove(acl);
+        Entry e = byIdentity.get(acl);
+        if (e == null) throw new IllegalStateException("ACL list not from this tree: " + acl);
+        if (--e.uses == 0) {
+            entries.remove(e.acl);
+            byIdentity.remove(e.acl);
+        }
     }
 
     int size() {
@@ -48,5 +60,6 @@ final class AclTable {
 
     void clear() {
         entries.clear();
+        byIdentity.clear();
     }
 }
