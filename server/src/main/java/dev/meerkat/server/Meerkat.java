@@ -248,7 +248,7 @@ public final class Meerkat implements AutoCloseable {
             meters.bind(r -> WireMeters.bind(clientMetrics, r));
             ops.attachServer(server);
             // Clients are served from here on; the Kafka view and the HTTP endpoints follow.
-            if (vertx == null && vertxForHttp) vertx = VertxStarter.startAsync(loops, config.adminEnabled()).join();
+            if (vertx == null && vertxForHttp) vertx = VertxStarter.start(loops, config.adminEnabled());
             if (config.kafkaView().enabled() && BrokerRegistry.available()) {
                 kafka = startKafkaRegistry(node, meters.registry(), config.kafkaView(), dir);
             }

@@ -37,12 +37,13 @@ final class VertxStarter {
     }
 
     static CompletableFuture<Vertx> startAsync(int eventLoops, boolean serveFiles) {
-        // Before Netty's first class is initialised (the Vert.x thread below does that).
-        if (NETTY_JFR.startsWith("dev.") && System.getProperty(NETTY_JFR) == null) System.setProperty(NETTY_JFR, "false");
-        return OwnThread.supply("meerkat-vertx-start", () -> create(eventLoops, serveFiles));
+        turnOffNettyJfr(); // on the caller's thread, before anything it starts next can touch Netty
+        return OwnThread.supply("meerkat-vertx-start", () -> start(eventLoops, serveFiles));
     }
 
-    private static Vertx create(int eventLoops, boolean serveFiles) {
+    /** On the caller's thread: for a start with no CPU to spare, once its clients are served. */
+    static Vertx start(int eventLoops, boolean serveFiles) {
+        turnOffNettyJfr();
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2).setInternalBlockingPoolSize(2);
         if (!serveFiles) options.setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
         // Set only for the duration of the constructor, and only when nobody chose otherwise.
@@ -53,5 +54,10 @@ final class VertxStarter {
         } finally {
             if (!chosen) System.clearProperty(DISABLE_DNS_RESOLVER);
         }
+    }
+
+    /** Before Netty's first class is initialised (creating a Vert.x instance does that). */
+    private static void turnOffNettyJfr() {
+        if (NETTY_JFR.startsWith("dev.") && System.getProperty(NETTY_JFR) == null) System.setProperty(NETTY_JFR, "false");
     }
 }

@@ -287,8 +287,9 @@ class ChronicleLogStoreTest {
 
     /**
      * The log's sync is an fdatasync of the cycle files, not Chronicle's msync: what the kernel shows
-     * of this process's mappings of them is clean afterwards, in the file being written and after a roll. (Linux's smaps counts a page dirty while
-     * its page-table entry or the page is; writeback clears both.)
+     * of this process's mappings of them is clean afterwards, in the file being written and after a
+     * roll. (Linux's smaps counts a page dirty while its page-table entry or the page is; writeback
+     * clears both.)
      */
     @Test
     void syncLeavesNoDirtyPageInTheMappingsOfTheCycleFiles() throws IOException {
