@@ -60,8 +60,10 @@ public final class AclPolicy {
     public static List<Acl> resolve(List<Acl> requested, List<AuthId> ids) throws KeeperError {
         if (requested == null || requested.isEmpty()) throw new KeeperError(ErrorCode.INVALID_ACL);
         if (requested.size() == 1 && requested.get(0) != null && AuthId.ANYONE.equals(requested.get(0).id())) {
-            // The ACL nearly every create carries (OPEN_ACL_UNSAFE): nothing to resolve or deduplicate.
-            return List.of(requested.get(0));
+            // The ACL nearly every create carries (OPEN_ACL_UNSAFE): nothing to resolve or deduplicate,
+            // and the shared constant itself, which the tree's ACL table finds by identity.
+            Acl only = requested.get(0);
+            return only.equals(Acl.OPEN_ACL_UNSAFE.get(0)) ? Acl.OPEN_ACL_UNSAFE : List.of(only);
         }
         List<Acl> resolved = new ArrayList<>();
         for (Acl a : new LinkedHashSet<>(requested)) {

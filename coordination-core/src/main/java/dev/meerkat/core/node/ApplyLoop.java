@@ -16,13 +16,13 @@ import dev.meerkat.core.state.Applied;
 import dev.meerkat.core.state.Session;
 import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
+import dev.meerkat.core.storage.UnsyncBufferedInputStream;
 import dev.meerkat.core.tree.DataTree;
 import dev.meerkat.core.tree.Znode;
 import dev.meerkat.core.watch.WatchManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -391,7 +391,7 @@ final class ApplyLoop implements Runnable {
     }
 
     private void load(SnapshotFile file) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.open(), 1 << 16))) {
+        try (DataInputStream in = new DataInputStream(new UnsyncBufferedInputStream(file.open(), 1 << 16))) {
             SnapshotCodec.Loaded loaded = SnapshotCodec.read(in);
             state = loaded.stateMachine();
             queries = new QueryEngine(state.tree(), watches, config.maxWatchesPerSession());

@@ -38,11 +38,14 @@ public final class ConfigTracker {
     private final List<Consumer<DynamicConfig>> publishedListeners = new CopyOnWriteArrayList<>();
     private volatile DynamicConfig current;
     private volatile DynamicConfig published;
+    /** {@code current}'s membership, made once per change: the tree thread asks for it every round of its loop. */
+    private volatile Membership membership;
 
     ConfigTracker(ClusterConfig cluster) {
         this.cluster = cluster;
         this.fromFile = DynamicConfig.of(cluster.servers().values(), 0);
         this.current = fromFile;
+        this.membership = fromFile.membership();
         this.published = fromFile;
     }
 
@@ -62,7 +65,7 @@ public final class ConfigTracker {
     }
 
     public Membership membership() {
-        return current.membership();
+        return membership;
     }
 
     /** Called on every change of {@link #current()}, on the tree thread: must not block. */
@@ -78,6 +81,7 @@ public final class ConfigTracker {
     /** Tree thread: a CONFIG entry was applied; {@code visible} when it is a new published version. */
     void applied(DynamicConfig config, boolean visible) {
         DynamicConfig before = current;
+        membership = config.membership();
         current = config;
         if (before.servers().containsKey(cluster.myId()) && !config.servers().containsKey(cluster.myId())) {
             LOG.warn("server {} is no longer part of the ensemble (configuration version {}): it stops taking part and serving",
@@ -111,6 +115,7 @@ public final class ConfigTracker {
         // published version.
         boolean changed = !config.equals(current);
         boolean publishedChanged = !config.equals(published);
+        membership = config.membership();
         current = config;
         published = config;
         if (changed) notifyListeners(listeners, config);

@@ -6,11 +6,11 @@ import dev.meerkat.core.state.StateMachine;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
 import dev.meerkat.core.storage.SnapshotWriter;
+import dev.meerkat.core.storage.UnsyncBufferedOutputStream;
 import dev.meerkat.core.tree.TreeCapture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +43,7 @@ final class SnapshotTaker implements AutoCloseable {
 
     private final SnapshotStore store;
     private final NodeSnapshots raftSnapshots;
-    private final int snapCount;
     private final int retainCount;
-    /** Log bytes applied since the last snapshot that start the next one; 0 or less: none. */
-    private final long sizeLimitBytes;
     /** Log thread work: compact the log up to the given index. */
     private final LongConsumer compactLog;
     /** The snapshot thread; none for a node that keeps no snapshots (in memory). */
@@ -55,10 +52,8 @@ final class SnapshotTaker implements AutoCloseable {
     /** Set by the writer when it gave up, or by close: the capture stops at its next slice. */
     private volatile boolean abandoned;
     private volatile dev.meerkat.core.stats.NodeListener metrics = dev.meerkat.core.stats.NodeListener.NONE;
-    /** Tree thread only. */
-    private long lastSnapshotIndex;
-    /** Tree thread only: bytes of the entries applied since the last snapshot began. */
-    private long bytesSinceSnapshot;
+    /** Tree thread only: when the next periodic snapshot is due. */
+    private final SnapshotSchedule schedule;
     /** Tree thread only: the capture under way, or null. */
     private TreeCapture capture;
     /** Tree thread only: who asked for a snapshot now ({@link #takeNow}) and waits for the next one to begin. */
@@ -66,7 +61,6 @@ final class SnapshotTaker implements AutoCloseable {
 
     SnapshotTaker(SnapshotStore store, NodeSnapshots raftSnapshots, int snapCount, int retainCount, long sizeLimitBytes,
                   LongConsumer compactLog) {
-        this.sizeLimitBytes = sizeLimitBytes;
         this.store = store;
         this.writer = store == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "meerkat-snapshot");
@@ -74,7 +68,7 @@ final class SnapshotTaker implements AutoCloseable {
             return t;
         });
         this.raftSnapshots = raftSnapshots;
-        this.snapCount = snapCount;
+        this.schedule = new SnapshotSchedule(snapCount, sizeLimitBytes);
         this.retainCount = retainCount;
         this.compactLog = compactLog;
     }
@@ -85,13 +79,12 @@ final class SnapshotTaker implements AutoCloseable {
 
     /** Tree thread: the state now covers {@code index} (loaded or installed from a snapshot). */
     void coveredBy(long index) {
-        lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
-        bytesSinceSnapshot = 0;
+        schedule.coveredBy(index);
     }
 
     /** Tree thread: an entry of {@code bytes} was applied. */
     void applied(int bytes) {
-        bytesSinceSnapshot += bytes;
+        schedule.applied(bytes);
     }
 
     /**
@@ -105,13 +98,19 @@ final class SnapshotTaker implements AutoCloseable {
     }
 
     private void maybeBegin(StateMachine state, long lastAppliedTerm, dev.meerkat.core.raft.Membership membership) {
-        boolean due = state.lastApplied() - lastSnapshotIndex >= snapCount || !askedNow.isEmpty()
-                || (sizeLimitBytes > 0 && bytesSinceSnapshot >= sizeLimitBytes);
-        if (store == null || inProgress || capture != null || !due) return;
+        boolean periodic = schedule.due(state.lastApplied());
+        if (store == null || (!periodic && askedNow.isEmpty())) return;
+        if (inProgress || capture != null) {
+            if (periodic) {
+                schedule.skipped(state.lastApplied());
+                LOG.info("snapshot due at zxid 0x{} skipped: the one before is still being written", Long.toHexString(state.lastApplied()));
+            }
+            return;
+        }
         long index = state.lastApplied();
         List<CompletableFuture<SnapshotFile>> waiting = askedNow;
         askedNow = new ArrayList<>();
-        if (index == lastSnapshotIndex && !waiting.isEmpty()) {
+        if (index == schedule.lastSnapshotIndex() && !waiting.isEmpty()) {
             // Nothing applied since the last snapshot (or the one loaded): that one is the answer.
             writer.execute(() -> answerWithNewest(index, waiting));
             return;
@@ -121,8 +120,7 @@ final class SnapshotTaker implements AutoCloseable {
         abandoned = false;
         capture = state.tree().beginCapture(index, chunks::offer);
         inProgress = true;
-        lastSnapshotIndex = index;
-        bytesSinceSnapshot = 0;
+        schedule.begun(index);
         TreeCapture running = capture;
         writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running, waiting));
     }
@@ -173,7 +171,7 @@ final class SnapshotTaker implements AutoCloseable {
         long t0 = System.nanoTime();
         long nodes = 0;
         try (SnapshotWriter w = store.begin(index, term)) {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(w.outputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new UnsyncBufferedOutputStream(w.outputStream(), 1 << 16));
             SnapshotCodec.Encoder encoder = new SnapshotCodec.Encoder(out, index, term, sessions);
             while (true) {
                 TreeCapture.Chunk chunk = chunks.poll(100, TimeUnit.MILLISECONDS);

@@ -252,14 +252,14 @@ public final class StateMachine {
         // reported one (creates + deletes, the same number as ours) is 2 * stored - numChildren.
         if (mode.isSequential()) path = path + String.format(Locale.ROOT, "%010d", (parent.cversion() + parent.childCount()) / 2);
         PathRules.validate(path);
-        if (tree.get(path) != null) throw new KeeperError(ErrorCode.NODE_EXISTS, path);
+        if (path.length() == 1 || DataTree.child(parent, path) != null) throw new KeeperError(ErrorCode.NODE_EXISTS, path);
         if (ZnodeType.isEphemeralOwner(parent.ephemeralOwner())) throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath);
         long owner = mode.isEphemeral() ? sessionId
                 : mode.isContainer() ? ZnodeType.CONTAINER_OWNER
                 : mode.isTtl() ? ZnodeType.ttlOwner(c.ttl())
                 : 0;
         if (enforceQuota) quotas.check(path, length(c.data()), 1);
-        Znode node = tree.create(path, c.data(), acl, owner, zxid, time);
+        Znode node = tree.create(parent, parentPath, path, c.data(), acl, owner, zxid, time);
         quotas.created(path, length(c.data()));
         events.add(new WatchEvent(EventType.NODE_CREATED, path, zxid));
         events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, parentPath, zxid));
@@ -270,12 +270,14 @@ public final class StateMachine {
         String path = d.path();
         PathRules.validate(path);
         if (SYSTEM_PATHS.contains(path)) throw new KeeperError(ErrorCode.BAD_ARGUMENTS, "cannot delete " + path);
-        Znode parent = existing(PathRules.parent(path));
+        String parentPath = PathRules.parent(path);
+        Znode parent = existing(parentPath);
         AclPolicy.check(parent.acl(), Perms.DELETE, ids);
-        Znode node = existing(path);
+        Znode node = DataTree.child(parent, path);
+        if (node == null) throw new KeeperError(ErrorCode.NO_NODE, path);
         checkVersion(node.version(), d.version());
         if (node.childCount() > 0) throw new KeeperError(ErrorCode.NOT_EMPTY, path);
-        deleteNode(path, zxid, events);
+        deleteNode(parent, parentPath, node, path, zxid, events);
         return new OpResult.Deleted();
     }
 
@@ -287,17 +289,23 @@ public final class StateMachine {
         Znode node = existing(path);
         if (node.childCount() > 0) throw new KeeperError(ErrorCode.NOT_EMPTY, path);
         if (ZnodeType.isEphemeralOwner(node.ephemeralOwner())) throw new KeeperError(ErrorCode.BAD_VERSION, path);
-        existing(PathRules.parent(path));
-        deleteNode(path, zxid, events);
+        String parentPath = PathRules.parent(path);
+        deleteNode(existing(parentPath), parentPath, node, path, zxid, events);
         return new OpResult.Deleted();
     }
 
     private void deleteNode(String path, long zxid, List<WatchEvent> events) {
-        long bytes = length(tree.get(path).data());
-        tree.delete(path, zxid);
+        String parentPath = PathRules.parent(path);
+        Znode parent = tree.get(parentPath);
+        deleteNode(parent, parentPath, DataTree.child(parent, path), path, zxid, events);
+    }
+
+    private void deleteNode(Znode parent, String parentPath, Znode node, String path, long zxid, List<WatchEvent> events) {
+        long bytes = length(node.data());
+        tree.delete(parent, parentPath, node, path, zxid);
         quotas.deleted(path, bytes);
         events.add(new WatchEvent(EventType.NODE_DELETED, path, zxid));
-        events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path), zxid));
+        events.add(new WatchEvent(EventType.NODE_CHILDREN_CHANGED, parentPath, zxid));
     }
 
     private Znode existing(String path) throws KeeperError {

@@ -1,6 +1,5 @@
 package dev.meerkat.core.storage;
 
-import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +71,7 @@ public final class SnapshotFile {
     /** The content, without the trailer; streamed, never read whole into memory. */
     public InputStream open() throws IOException {
         long size = size();
-        return new BoundedInputStream(new BufferedInputStream(Files.newInputStream(path), 64 * 1024), size);
+        return new BoundedInputStream(new UnsyncBufferedInputStream(Files.newInputStream(path), 64 * 1024), size);
     }
 
     /**

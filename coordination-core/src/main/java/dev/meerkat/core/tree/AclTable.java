@@ -36,7 +36,9 @@ final class AclTable {
         Entry e = byIdentity.get(acl);
         if (e == null) e = entries.get(acl);
         if (e == null) {
-            e = new Entry(List.copyOf(acl));
+            // The open ACL is kept as the shared constant, however it came (a snapshot, a client):
+            // every plain create then finds it by identity.
+            e = new Entry(acl.equals(Acl.OPEN_ACL_UNSAFE) ? Acl.OPEN_ACL_UNSAFE : List.copyOf(acl));
             entries.put(e.acl, e);
             byIdentity.put(e.acl, e);
         }

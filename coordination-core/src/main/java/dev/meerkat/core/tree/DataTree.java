@@ -91,6 +91,11 @@ public final class DataTree {
         return null;
     }
 
+    /** The child of {@code parent} named by the last segment of {@code path}, or null. */
+    public static Znode child(Znode parent, String path) {
+        return parent.child(path, path.lastIndexOf('/') + 1, path.length());
+    }
+
     public int size() {
         return size;
     }
@@ -201,9 +206,18 @@ public final class DataTree {
 
     /** Adds a node under an existing parent; the caller has checked every precondition. */
     public Znode create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long time) {
+        String parentPath = PathRules.parent(path);
+        return create(get(parentPath), parentPath, path, data, acl, ephemeralOwner, zxid, time);
+    }
+
+    /**
+     * {@link #create(String, byte[], List, long, long, long)} under the parent the caller has already
+     * found at {@code parentPath} (a write looks its parent up once, not once per step).
+     */
+    public Znode create(Znode parent, String parentPath, String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid,
+                        long time) {
         int slash = path.lastIndexOf('/');
-        String parentPath = slash == 0 ? "/" : path.substring(0, slash);
-        Znode parent = get(parentPath);
+        assert parent == get(parentPath) : "create " + path + " under a parent that is not " + parentPath;
         beforeChange(parent);
         Znode node = Znode.of(Names.encode(path, slash + 1, path.length()), data, acls.intern(acl), zxid, time, ephemeralOwner);
         int oldCversion = parent.cversion;
@@ -232,9 +246,14 @@ public final class DataTree {
 
     public void delete(String path, long zxid) {
         int slash = path.lastIndexOf('/');
-        String parentPath = slash == 0 ? "/" : path.substring(0, slash);
+        String parentPath = PathRules.parent(path);
         Znode parent = get(parentPath);
-        Znode node = parent.child(path, slash + 1, path.length());
+        delete(parent, parentPath, parent.child(path, slash + 1, path.length()), path, zxid);
+    }
+
+    /** Removes {@code node}, found at {@code path} under {@code parent} (at {@code parentPath}) by the caller. */
+    public void delete(Znode parent, String parentPath, Znode node, String path, long zxid) {
+        assert parent == get(parentPath) && node == get(path) : "delete " + path + " with nodes found elsewhere";
         if (capture != null) {
             capture.beforeChange(parent);
             capture.beforeDelete(parent, node);

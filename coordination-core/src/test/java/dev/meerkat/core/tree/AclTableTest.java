@@ -41,6 +41,16 @@ class AclTableTest {
     }
 
     @Test
+    void theOpenAclIsKeptAsTheSharedConstantHoweverItFirstCame() {
+        AclTable table = new AclTable();
+        // As a snapshot's loader or a client's decoded request brings it: an equal list of its own.
+        List<Acl> decoded = new ArrayList<>(List.of(new Acl(Perms.ALL, new AuthId("world", "anyone"))));
+        assertThat(table.intern(decoded)).isSameAs(Acl.OPEN_ACL_UNSAFE);
+        assertThat(table.intern(Acl.OPEN_ACL_UNSAFE)).isSameAs(Acl.OPEN_ACL_UNSAFE);
+        assertThat(table.size()).isEqualTo(1);
+    }
+
+    @Test
     void aListItDidNotHandOutCannotBeReleasedEvenWhenEqual() {
         AclTable table = new AclTable();
         table.intern(secret());

@@ -11,7 +11,7 @@ import dev.meerkat.core.storage.DataDirectoryException;
 import dev.meerkat.core.storage.SnapshotFile;
 import dev.meerkat.core.storage.SnapshotStore;
 
-import java.io.BufferedInputStream;
+import dev.meerkat.core.storage.UnsyncBufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ final class MeerkatData {
                             + " start (" + log.firstIndex() + "): the entries in between are gone");
                 }
                 progress.phase("reading " + f.path(), f.size());
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(f.open(), 1 << 16))) {
+                try (DataInputStream in = new DataInputStream(new UnsyncBufferedInputStream(f.open(), 1 << 16))) {
                     state = SnapshotCodec.read(in).stateMachine();
                 }
                 from = f.path().toString();
