@@ -190,7 +190,8 @@ public final class DataTree {
      */
     public TreeCapture beginCapture(long zxid, TreeCapture.Sink sink) {
         if (capture != null) throw new IllegalStateException("a capture is already running");
-        capture = new TreeCapture(this, root, zxid, ++captures, sink);
+        captures = TreeCapture.nextMark(captures);
+        capture = new TreeCapture(this, root, zxid, captures, sink);
         return capture;
     }
 

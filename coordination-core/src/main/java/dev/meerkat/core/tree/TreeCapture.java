@@ -59,6 +59,20 @@ public final class TreeCapture {
 
     private static final Znode[] NONE = new Znode[0];
 
+    /*
+     * A node's {@code captured} field: the capture's mark once it was recorded; before that, the
+     * mark with a flag for each map that holds something of it. Most nodes have nothing in either
+     * map, and a visit then skips the lookups (an identity hash for every node of the tree).
+     */
+    private static final int MARK_MASK = (1 << 29) - 1;
+    private static final int HAS_PRESERVED = 1 << 29;
+    private static final int HAS_DELETED_KIDS = 1 << 30;
+
+    /** The mark of the capture after one marked {@code last} (0 for none yet); never 0, never flagged. */
+    static int nextMark(int last) {
+        return (last & MARK_MASK) == MARK_MASK ? 1 : (last & MARK_MASK) + 1;
+    }
+
     /** Children still to visit under one node. */
     private static final class Frame {
         final Znode[] kids;
@@ -97,6 +111,7 @@ public final class TreeCapture {
         this.tree = tree;
         this.root = root;
         this.zxid = zxid;
+        if (mark <= 0 || mark > MARK_MASK) throw new IllegalArgumentException("capture mark " + mark);
         this.mark = mark;
         this.sink = sink;
     }
@@ -177,8 +192,9 @@ public final class TreeCapture {
     }
 
     private void visit(Znode z, int depth) {
+        int flags = flags(z);
         z.captured = mark;
-        Preserved old = preserved.remove(z);
+        Preserved old = (flags & HAS_PRESERVED) != 0 ? preserved.remove(z) : null;
         Chunk c = chunk;
         int i = c.size++;
         c.depth[i] = depth;
@@ -193,7 +209,7 @@ public final class TreeCapture {
             z.copyStat(c.stats, i * Chunk.STAT_LONGS);
         }
         nodes++;
-        List<Znode> gone = deleted.remove(z);
+        List<Znode> gone = (flags & HAS_DELETED_KIDS) != 0 ? deleted.remove(z) : null;
         Znode[] kids = z.children == null || z.children.size() == 0 ? NONE : z.children.toArray();
         if (kids.length > 0 || gone != null) stack.push(new Frame(kids, gone, depth + 1));
     }
@@ -201,13 +217,25 @@ public final class TreeCapture {
     /** Before {@code z} changes (data, ACL, stat, children). */
     void beforeChange(Znode z) {
         if (done || z.captured == mark || z.czxid > zxid) return;
-        preserved.computeIfAbsent(z, Preserved::of);
+        int flags = flags(z);
+        if ((flags & HAS_PRESERVED) != 0) return;
+        preserved.put(z, Preserved.of(z));
+        z.captured = mark | flags | HAS_PRESERVED;
     }
 
     /** Before {@code child} is deleted from {@code parent}. */
     void beforeDelete(Znode parent, Znode child) {
         if (done || child.captured == mark || child.czxid > zxid) return;
         // A parent already reached holds the child in its frame's copy of its children.
-        if (parent.captured != mark) deleted.computeIfAbsent(parent, k -> new ArrayList<>()).add(child);
+        if (parent.captured != mark) {
+            deleted.computeIfAbsent(parent, k -> new ArrayList<>()).add(child);
+            parent.captured = mark | flags(parent) | HAS_DELETED_KIDS;
+        }
+    }
+
+    /** What this capture holds of a node it has not recorded yet (flags of an older capture's mark do not count). */
+    private int flags(Znode z) {
+        int c = z.captured;
+        return (c & MARK_MASK) == mark ? c & ~MARK_MASK : 0;
     }
 }

@@ -40,22 +40,28 @@ class TreeCaptureTest {
             long session = ((OpResult.SessionOpened) sm.apply(++zxid[0], new Proposal(1, 0, 0,
                     new Command.CreateSession(5000, new byte[]{1}))).result()).sessionId();
             for (int i = 0; i < 3000; i++) mutate(sm, random, session, zxid);
-
-            byte[] expected = encode(SnapshotCodec.capture(sm, 1));
-            List<TreeCapture.Chunk> chunks = new ArrayList<>();
-            TreeCapture capture = sm.tree().beginCapture(sm.lastApplied(), chunks::add);
-            List<dev.meerkat.core.state.Session> sessions = List.copyOf(sm.sessions().values());
-            long atStart = sm.lastApplied();
-            int slices = 0;
-            while (!capture.step(0)) {
-                slices++;
-                int changes = random.nextInt(200);
-                for (int i = 0; i < changes; i++) mutate(sm, random, session, zxid);
+            // Several captures of the same tree in turn: what one left on its nodes must not mislead the next.
+            for (int round = 0; round < 3; round++) {
+                captureWhileChanging(sm, random, session, zxid, "seed " + seed + ", round " + round);
             }
-            assertThat(slices).as("the capture took several slices").isGreaterThan(1);
-            byte[] actual = encode(new SnapshotImage(atStart, 1, sessions, chunks));
-            assertSameState(read(actual), read(expected), "seed " + seed);
         }
+    }
+
+    private static void captureWhileChanging(StateMachine sm, Random random, long session, long[] zxid, String what) throws Exception {
+        byte[] expected = encode(SnapshotCodec.capture(sm, 1));
+        List<TreeCapture.Chunk> chunks = new ArrayList<>();
+        TreeCapture capture = sm.tree().beginCapture(sm.lastApplied(), chunks::add);
+        List<dev.meerkat.core.state.Session> sessions = List.copyOf(sm.sessions().values());
+        long atStart = sm.lastApplied();
+        int slices = 0;
+        while (!capture.step(0)) {
+            slices++;
+            int changes = random.nextInt(200);
+            for (int i = 0; i < changes; i++) mutate(sm, random, session, zxid);
+        }
+        assertThat(slices).as("the capture took several slices").isGreaterThan(1);
+        byte[] actual = encode(new SnapshotImage(atStart, 1, sessions, chunks));
+        assertSameState(read(actual), read(expected), what);
     }
 
     @Test
