@@ -63,6 +63,43 @@ public final class CommandCodec {
         return s == null ? 0 : s.length();
     }
 
+    /**
+     * Where one thread encodes commands: a buffer that grows to the largest command it has seen
+     * (a client's request is bounded by jute.maxbuffer) and is reused, so each command costs one
+     * array of its exact size instead of a growing buffer and its trimmed copy.
+     */
+    public static final class Scratch {
+        private final Sink sink = new Sink(1024);
+        private final Thread owner = Thread.currentThread();
+    }
+
+    /** Bytes before the command in a proposal's log form: {@link #stampHeader} fills them. */
+    public static final int HEADER_BYTES = 1 + 8 + 8 + 8;
+
+    /**
+     * A command in a proposal's log form with the header left blank: the leader stamps it
+     * ({@link #stampHeader}) and proposes the same array, without copying the command behind a header.
+     * The command alone is {@code [HEADER_BYTES, length)}.
+     */
+    public static byte[] encodeWithRoomForHeader(Command c, Scratch scratch) {
+        if (Thread.currentThread() != scratch.owner) throw new IllegalStateException("a command scratch used off its thread");
+        Sink out = scratch.sink;
+        out.size = 0;
+        writeCommand(out, c);
+        byte[] b = new byte[HEADER_BYTES + out.size];
+        System.arraycopy(out.buf, 0, b, HEADER_BYTES, out.size);
+        return b;
+    }
+
+    /** Writes the header of a proposal into the room {@link #encodeWithRoomForHeader} left. */
+    public static void stampHeader(byte[] proposal, long time, long originServer, long requestId) {
+        if (proposal.length <= HEADER_BYTES) throw new IllegalArgumentException("no command behind the header: " + proposal.length + " bytes");
+        proposal[0] = VERSION;
+        LONG.set(proposal, 1, time);
+        LONG.set(proposal, 9, originServer);
+        LONG.set(proposal, 17, requestId);
+    }
+
     /** The log form of a proposal whose command is already encoded: header, then the command bytes. */
     public static byte[] encodeProposal(long time, long originServer, long requestId, byte[] command) {
         byte[] out = new byte[HEADER_BYTES + command.length];
@@ -84,8 +121,6 @@ public final class CommandCodec {
             return false;
         }
     }
-
-    private static final int HEADER_BYTES = 1 + 8 + 8 + 8;
 
     public static Proposal decode(byte[] data) {
         try {
@@ -258,7 +293,7 @@ public final class CommandCodec {
 
     /** Strings are length-prefixed UTF-8 (writeUTF caps at 64 KiB, paths may be longer). */
     private static void writeString(Sink out, String s) {
-        writeBytes(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (s == null || !out.writeAscii(s)) writeBytes(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String readString(Source in) throws IOException {
@@ -329,6 +364,24 @@ public final class CommandCodec {
                 throw new UncheckedIOException(e);
             }
             write(bytes.toByteArray());
+        }
+
+        /**
+         * A length-prefixed string that is all ASCII (paths and auth ids nearly always are), its
+         * UTF-8 written straight in; false, with nothing written, for any other string.
+         */
+        boolean writeAscii(String s) {
+            int n = s.length();
+            room(4 + n);
+            int at = size + 4;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) return false;
+                buf[at + i] = (byte) c;
+            }
+            INT.set(buf, size, n);
+            size = at + n;
+            return true;
         }
 
         byte[] toByteArray() {

@@ -57,8 +57,23 @@ final class LogDriver implements Runnable {
     record Incoming(long from, PeerMessage message) {
     }
 
-    /** A write waiting to be proposed (leader) or forwarded (follower). */
-    private record Outgoing(long origin, long requestId, byte[] command) {
+    /**
+     * A write waiting to be proposed (leader) or forwarded (follower). A write of this server's
+     * clients taken while leading is already in its log form with a blank header ({@code command}
+     * starts at {@link CommandCodec#HEADER_BYTES}); a forwarded one is the bare command.
+     */
+    private record Outgoing(long origin, long requestId, byte[] bytes, int commandOffset) {
+        /** The log form, stamped now: the same array when it has room for the header. */
+        byte[] proposal(long time, long originServer) {
+            if (commandOffset == 0) return CommandCodec.encodeProposal(time, originServer, requestId, bytes);
+            CommandCodec.stampHeader(bytes, time, originServer, requestId);
+            return bytes;
+        }
+
+        /** The command alone, as a follower forwards it. */
+        byte[] command() {
+            return commandOffset == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, commandOffset, bytes.length);
+        }
     }
 
     /** On the leader: where each follower's forwarded batches have got to. */
@@ -78,6 +93,8 @@ final class LogDriver implements Runnable {
     private final ConfigTracker configs;
     private final Reconfigurator reconfigurator;
     private final LeadershipTransfers transfers = new LeadershipTransfers();
+    /** The log thread's buffer for encoding its clients' writes; made on that thread, in {@link #run}. */
+    private CommandCodec.Scratch scratch;
 
     final Inbox<Submission> submissions;
     final Inbox<Incoming> peerInbox;
@@ -152,6 +169,7 @@ final class LogDriver implements Runnable {
     @Override
     public void run() {
         List<Submission> taken = new ArrayList<>(config.maxBatch());
+        scratch = new CommandCodec.Scratch();
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(config.raftTickMs());
         long nextTick = System.nanoTime() + tickNanos;
         observeLeadership(System.nanoTime());
@@ -196,14 +214,14 @@ final class LogDriver implements Runnable {
         if (s instanceof Submission.Write w) {
             byte[] command;
             try {
-                command = CommandCodec.encodeCommand(w.command());
+                command = raft.isLeader() ? CommandCodec.encodeWithRoomForHeader(w.command(), scratch) : CommandCodec.encodeCommand(w.command());
             } catch (RuntimeException e) {
                 // One client's malformed command must not stop the log thread (and with it the node).
                 LOG.error("a write that cannot be encoded for the log is refused: {}", w.command(), e);
                 if (w.requestId() != 0) apply.offerTask(() -> pending.fail(w.requestId(), ErrorCode.MARSHALLING_ERROR, apply.lastApplied()));
                 return;
             }
-            unsent.add(new Outgoing(selfId, w.requestId(), command));
+            unsent.add(new Outgoing(selfId, w.requestId(), command, raft.isLeader() ? CommandCodec.HEADER_BYTES : 0));
         } else if (s instanceof Submission.ReadBarrier r) {
             unsentReads.add(r.requestId());
         } else if (s instanceof Submission.Reconfig r) {
@@ -242,7 +260,7 @@ final class LogDriver implements Runnable {
         int i = 0;
         for (Outgoing o : unsent) {
             if (i++ == n) break;
-            batch.add(CommandCodec.encodeProposal(now, o.requestId() == 0 ? 0 : o.origin(), o.requestId(), o.command()));
+            batch.add(o.proposal(now, o.requestId() == 0 ? 0 : o.origin()));
         }
         // Raft refuses beyond its bound of uncommitted entries: the rest wait for the next round.
         int accepted = replicator.propose(batch);
@@ -335,7 +353,7 @@ final class LogDriver implements Runnable {
             }
         }
         intake.put(from, new Intake(b.epoch(), b.seq() + 1));
-        for (PeerMessage.ForwardedCommand c : b.commands()) unsent.add(new Outgoing(from, c.requestId(), c.command()));
+        for (PeerMessage.ForwardedCommand c : b.commands()) unsent.add(new Outgoing(from, c.requestId(), c.command(), 0));
     }
 
     private void refuse(long from, PeerMessage.ForwardBatch b, String why) {

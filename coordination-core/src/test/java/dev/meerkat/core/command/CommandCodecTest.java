@@ -62,6 +62,31 @@ class CommandCodecTest {
     }
 
     @Test
+    void aCommandEncodedWithRoomForItsHeaderAndStampedIsTheSameProposal() throws InterruptedException {
+        // One scratch for all, largest first: what a longer command left in it must not leak into a shorter one.
+        CommandCodec.Scratch scratch = new CommandCodec.Scratch();
+        List<Command> samples = new ArrayList<>(samples());
+        java.util.Collections.reverse(samples);
+        for (Command c : samples) {
+            byte[] stamped = CommandCodec.encodeWithRoomForHeader(c, scratch);
+            CommandCodec.stampHeader(stamped, 123456789L, 2, 42);
+            assertThat(stamped).as("%s", c).isEqualTo(CommandCodec.encode(proposal(c)));
+            assertThat(Arrays.copyOfRange(stamped, CommandCodec.HEADER_BYTES, stamped.length)).isEqualTo(CommandCodec.encodeCommand(c));
+        }
+        java.util.concurrent.atomic.AtomicReference<Throwable> elsewhere = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                CommandCodec.encodeWithRoomForHeader(samples.get(0), scratch);
+            } catch (Throwable t) {
+                elsewhere.set(t);
+            }
+        });
+        other.start();
+        other.join();
+        assertThat(elsewhere.get()).as("a scratch belongs to the thread that made it").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void decodesWhatTheFirstCodecWroteAndEncodesItBackTheSame() {
         for (String hex : WRITTEN_BY_THE_FIRST_CODEC) {
             byte[] bytes = HexFormat.of().parseHex(hex);

@@ -112,6 +112,11 @@ public final class JuteOutput {
         return size;
     }
 
+    /** Bytes it can hold before it grows. */
+    public int capacity() {
+        return buf.length;
+    }
+
     /** Forgets the content but keeps the capacity, to reuse the buffer. */
     public void reset() {
         size = 0;

@@ -355,28 +355,32 @@ final class RequestPipeline {
         long owedBefore = owedBytes();
         boolean closeAfter = false;
         int released = 0;
-        JuteOutput jute = new JuteOutput(256);
-        while (!slots.isEmpty() && slots.peek().done && !closeAfter && !connection.writeQueueFull()) {
-            jute.reset();
-            long now = System.nanoTime();
-            long nowMs = System.currentTimeMillis();
-            while (!slots.isEmpty() && slots.peek().done && jute.size() < WRITE_CHUNK) {
-                Slot s = slots.poll();
-                released++;
-                heldBytes -= s.replyBytes;
-                int start = jute.size();
-                int mark = jute.beginFrame();
-                new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
-                if (s.reply.hasBody()) s.reply.body().write(jute);
-                jute.endFrame(mark);
-                int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
-                connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size() - start, nowMs);
-                if (s.closeAfter) {
-                    closeAfter = true;
-                    break;
+        JuteOutput jute = replyScratch();
+        try {
+            while (!slots.isEmpty() && slots.peek().done && !closeAfter && !connection.writeQueueFull()) {
+                jute.reset();
+                long now = System.nanoTime();
+                long nowMs = System.currentTimeMillis();
+                while (!slots.isEmpty() && slots.peek().done && jute.size() < WRITE_CHUNK) {
+                    Slot s = slots.poll();
+                    released++;
+                    heldBytes -= s.replyBytes;
+                    int start = jute.size();
+                    int mark = jute.beginFrame();
+                    new ReplyHeader(s.xid, s.zxid, s.reply.err()).write(jute);
+                    if (s.reply.hasBody()) s.reply.body().write(jute);
+                    jute.endFrame(mark);
+                    int opcode = s.request == null ? dev.meerkat.wire.proto.OpCode.ERROR : s.request.opcode();
+                    connection.replied(s.xid, s.zxid, opcode, s.kind == Kind.WRITE, now - s.startNanos, jute.size() - start, nowMs);
+                    if (s.closeAfter) {
+                        closeAfter = true;
+                        break;
+                    }
                 }
+                connection.write(jute.toByteArray());
             }
-            connection.write(jute.toByteArray());
+        } finally {
+            returnReplyScratch(jute);
         }
         metrics.outstanding.addAndGet(-released);
         throttle.released();
@@ -392,6 +396,27 @@ final class RequestPipeline {
     }
 
     private static final int WRITE_CHUNK = 256 << 10;
+    /**
+     * Each event loop encodes its replies in one buffer of its own, reused from flush to flush (the
+     * bytes leave in a copy that the socket owns). One that a large reply grew past this is dropped.
+     */
+    private static final int REPLY_SCRATCH_KEPT_BYTES = 2 * WRITE_CHUNK;
+    private static final ThreadLocal<JuteOutput[]> REPLY_SCRATCH = ThreadLocal.withInitial(() -> new JuteOutput[]{new JuteOutput(4096)});
+
+    /** The loop's reply buffer, emptied; {@link #returnReplyScratch} gives it back. A nested flush gets one of its own. */
+    private static JuteOutput replyScratch() {
+        JuteOutput[] holder = REPLY_SCRATCH.get();
+        JuteOutput jute = holder[0];
+        if (jute == null) return new JuteOutput(256);
+        holder[0] = null;
+        jute.reset();
+        return jute;
+    }
+
+    private static void returnReplyScratch(JuteOutput jute) {
+        JuteOutput[] holder = REPLY_SCRATCH.get();
+        if (holder[0] == null) holder[0] = jute.capacity() > REPLY_SCRATCH_KEPT_BYTES ? new JuteOutput(4096) : jute;
+    }
 
     /** The connection is gone: nothing more is answered. */
     void clear() {
