@@ -79,7 +79,9 @@ public final class ServerBenchmark {
         // e.g. -Dbench.meerkatFlags="-XX:StartFlightRecording=filename=/tmp/m.jfr,settings=profile" for a profile
         String extra = System.getProperty(kind == Kind.MEERKAT ? "bench.meerkatFlags" : "bench.zookeeperFlags", "").trim();
         if (!extra.isEmpty()) all.addAll(List.of(extra.split("\\s+")));
-        return new ServerProcess.Spec(kind, dir, ServerProcess.freePort(), SERVER_CPUS, all, "");
+        // e.g. -Dbench.meerkatConfig="snapCount=100000000" (lines separated by ';') for extra zoo.cfg lines
+        String config = System.getProperty(kind == Kind.MEERKAT ? "bench.meerkatConfig" : "bench.zookeeperConfig", "").trim();
+        return new ServerProcess.Spec(kind, dir, ServerProcess.freePort(), SERVER_CPUS, all, config.isEmpty() ? "" : config.replace(';', '\n') + "\n");
     }
 
     // ---- throughput and latency -------------------------------------------------------------

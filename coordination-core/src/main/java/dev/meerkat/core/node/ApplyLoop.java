@@ -45,6 +45,8 @@ import java.util.function.Supplier;
  */
 final class ApplyLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyLoop.class);
+    /** The longest the tree thread sleeps while a snapshot capture is under way. */
+    private static final long CAPTURE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final NodeConfig config;
     private final long selfId;
@@ -196,7 +198,8 @@ final class ApplyLoop implements Runnable {
             for (Runnable r; (r = releases.poll()) != null; released++) r.run();
             int n = inbox.drain(Runnable::run, 4096);
             if (n + released > 0) publishStats();
-            // A snapshot begins when due and is captured in slices between rounds of work, and on its own when idle.
+            // A snapshot begins when due and is captured in slices between rounds of work; while the
+            // snapshot writer has no room for the next chunk the capture has nothing to do, and the loop may sleep.
             boolean capturing = snapshots.step(state, lastAppliedTerm, configs.membership());
             long now = System.nanoTime();
             boolean leader = status.get().isLeader();
@@ -218,7 +221,11 @@ final class ApplyLoop implements Runnable {
                 if (leader) reaper.reap(state, System.currentTimeMillis(), proposeInternal);
                 nextReap = now + reapNanos;
             }
-            if (n == 0 && !capturing) inbox.idle(Math.min(nextSessionCheck, nextReap) - now);
+            if (n == 0 && !capturing) {
+                long idleNanos = Math.min(nextSessionCheck, nextReap) - now;
+                // A capture waiting for the snapshot writer is woken by it; the bound only guards that wake-up.
+                inbox.idle(snapshots.capturing() ? Math.min(idleNanos, CAPTURE_IDLE_NANOS) : idleNanos);
+            }
         }
     }
 

@@ -56,6 +56,14 @@ final class SnapshotTaker implements AutoCloseable {
     private final SnapshotSchedule schedule;
     /** Tree thread only: the capture under way, or null. */
     private TreeCapture capture;
+    /** Tree thread only: where the capture under way hands its chunks to the writer. */
+    private BlockingQueue<TreeCapture.Chunk> captureChunks;
+    /**
+     * Set by the tree thread when the capture waits for the writer to take a chunk (the tree thread
+     * may then sleep rather than spin on a full queue); the writer wakes it after taking one.
+     */
+    private volatile boolean treeWaitsForWriter;
+    private volatile Thread treeThread;
     /** Tree thread only: who asked for a snapshot now ({@link #takeNow}) and waits for the next one to begin. */
     private List<CompletableFuture<SnapshotFile>> askedNow = new ArrayList<>();
 
@@ -119,6 +127,8 @@ final class SnapshotTaker implements AutoCloseable {
         BlockingQueue<TreeCapture.Chunk> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
         abandoned = false;
         capture = state.tree().beginCapture(index, chunks::offer);
+        captureChunks = chunks;
+        treeThread = Thread.currentThread();
         inProgress = true;
         schedule.begun(index);
         TreeCapture running = capture;
@@ -153,7 +163,11 @@ final class SnapshotTaker implements AutoCloseable {
         }
     }
 
-    /** Tree thread: one slice of the capture under way; true while one is under way. */
+    /**
+     * Tree thread: one slice of the capture under way; true while one is under way and has work
+     * it can do now. False while it waits for the writer: the writer wakes the tree thread when
+     * it has taken a chunk.
+     */
     private boolean advance() {
         TreeCapture c = capture;
         if (c == null) return false;
@@ -162,7 +176,23 @@ final class SnapshotTaker implements AutoCloseable {
             capture = null;
             return false;
         }
-        if (c.step(SLICE_NANOS)) capture = null;
+        if (c.step(SLICE_NANOS)) {
+            capture = null;
+            captureChunks = null;
+            return false;
+        }
+        if (!c.waitingForSink()) return true;
+        treeWaitsForWriter = true;
+        // Checked after saying so: a chunk taken in between either sees the flag or left room here.
+        if (captureChunks.remainingCapacity() > 0) {
+            treeWaitsForWriter = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** Tree thread: whether a capture is under way (working or waiting for the writer). */
+    boolean capturing() {
         return capture != null;
     }
 
@@ -179,8 +209,17 @@ final class SnapshotTaker implements AutoCloseable {
                     if (abandoned) throw new IllegalStateException("the node closed during the capture");
                     continue;
                 }
+                if (treeWaitsForWriter) {
+                    treeWaitsForWriter = false;
+                    java.util.concurrent.locks.LockSupport.unpark(treeThread);
+                }
+                long workStart = System.nanoTime();
                 encoder.write(chunk);
                 if (chunk.last) break;
+                // Rest as long as the chunk took: a snapshot is background work, and on a server with
+                // one or two cores it would otherwise take its full share of the CPU from the
+                // threads that answer clients for as long as it runs.
+                java.util.concurrent.locks.LockSupport.parkNanos(System.nanoTime() - workStart);
             }
             encoder.finish();
             nodes = encoder.nodes();

@@ -106,6 +106,8 @@ public final class TreeCapture {
     private long longestStepNanos;
     private int steps;
     private boolean done;
+    /** The last step stopped because the sink had no room (not for its time budget). */
+    private boolean waitingForSink;
 
     TreeCapture(DataTree tree, Znode root, long zxid, int mark, Sink sink) {
         this.tree = tree;
@@ -145,6 +147,7 @@ public final class TreeCapture {
      */
     public boolean step(long budgetNanos) {
         if (done) return true;
+        waitingForSink = false;
         long t0 = System.nanoTime();
         long deadline = budgetNanos > Long.MAX_VALUE - t0 ? Long.MAX_VALUE : t0 + budgetNanos;
         try {
@@ -185,8 +188,16 @@ public final class TreeCapture {
         tree.captureEnded(this);
     }
 
+    /** Whether the last step stopped because the sink had no room: another step gets nowhere until it takes a chunk. */
+    public boolean waitingForSink() {
+        return waitingForSink;
+    }
+
     private boolean hand() {
-        if (!sink.offer(chunk)) return false;
+        if (!sink.offer(chunk)) {
+            waitingForSink = true;
+            return false;
+        }
         if (!chunk.last) chunk = new Chunk();
         return true;
     }

@@ -84,10 +84,13 @@ class TreeCaptureTest {
         long atStart = sm.lastApplied();
         int refused = 0;
         while (!capture.step(Long.MAX_VALUE)) {
+            // With no time limit a step only stops for a sink that had no room: then it says so.
+            assertThat(capture.waitingForSink()).as("step %d stopped for the sink", refused).isTrue();
             refused++;
             room[0] = refused % 2 == 0;
             mutate(sm, random, session, zxid);
         }
+        assertThat(capture.waitingForSink()).isFalse();
         assertThat(refused).isGreaterThan(1);
         assertSameState(read(encode(new SnapshotImage(atStart, 1, sessions, chunks))), read(expected), "with a slow sink");
     }
