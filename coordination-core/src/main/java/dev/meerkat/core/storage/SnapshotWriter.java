@@ -19,6 +19,14 @@ import java.util.zip.CRC32C;
  * Closing without committing aborts.
  */
 public final class SnapshotWriter implements AutoCloseable {
+    /**
+     * The snapshot is forced to disk as it is written, every this many bytes, rather than all at
+     * once at the end. Left to the kernel, a large snapshot piles up in the page cache and goes to
+     * the disk in one burst at commit, and every log sync issued meanwhile waits behind it (15-40 ms
+     * syncs of the log under load while a 170 MB snapshot was written); in steps, a log sync waits
+     * behind one step at most. RocksDB's {@code bytes_per_sync} does the same.
+     */
+    static final long SYNC_EVERY_BYTES = 1L << 20;
 
     private final Path dir;
     private final Path temp;
@@ -29,6 +37,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private final BufferedOutputStream buffered;
     private final CRC32C crc = new CRC32C();
     private long length;
+    /** Content bytes already forced to disk ({@link #SYNC_EVERY_BYTES}). */
+    private long syncedLength;
     private boolean finished;
     private final OutputStream content = new ContentStream();
 
@@ -59,6 +69,11 @@ public final class SnapshotWriter implements AutoCloseable {
      */
     public OutputStream outputStream() {
         return content;
+    }
+
+    /** Content bytes forced to disk so far, before the commit forces the rest. */
+    long syncedBytes() {
+        return syncedLength;
     }
 
     /** Makes the snapshot durable and visible; returns it. */
@@ -116,6 +131,11 @@ public final class SnapshotWriter implements AutoCloseable {
             buffered.write(b, off, len);
             crc.update(b, off, len);
             length += len;
+            if (length - syncedLength >= SYNC_EVERY_BYTES) {
+                buffered.flush();
+                file.getChannel().force(false);
+                syncedLength = length;
+            }
         }
 
         @Override

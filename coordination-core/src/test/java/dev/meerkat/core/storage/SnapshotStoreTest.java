@@ -60,7 +60,10 @@ class SnapshotStoreTest {
                 random.nextBytes(chunk);
                 out.write(chunk);
                 written.update(chunk);
+                // Forced to disk as it goes, never more than one step behind what was written.
+                assertThat(w.syncedBytes()).isGreaterThan((i + 1) * 100_000L - SnapshotWriter.SYNC_EVERY_BYTES);
             }
+            assertThat(w.syncedBytes()).isGreaterThanOrEqualTo(4 * SnapshotWriter.SYNC_EVERY_BYTES);
             out.close(); // a state machine closing its stream must not break the commit
             w.commit();
         }
