@@ -54,6 +54,10 @@ public final class Node implements AutoCloseable {
      * the linearizability checker of the test suite can prove it catches such a server. Never set
      * it anywhere else: a sync would then promise what it cannot.
      */
+    /** How long {@link #start} waits for a single server's log thread to take the lead. */
+    private static final long STANDALONE_SERVING_TIMEOUT_MS = 30_000;
+    /** Completed the first time this server serves (or failed when it stops on an error first). */
+    private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
     private static final boolean UNSAFE_LOCAL_SYNC = Boolean.getBoolean("meerkat.unsafe.localSync");
 
     private final NodeConfig config;
@@ -167,6 +171,7 @@ public final class Node implements AutoCloseable {
         driver.bind(logThread);
         treeThread.start();
         logThread.start();
+        if (cluster.isStandalone()) awaitFirstServing();
         return this;
     }
 
@@ -495,7 +500,26 @@ public final class Node implements AutoCloseable {
     // ---- events ----------------------------------------------------------------------------------
 
     private void servingChanged(boolean serving) {
+        if (serving) firstServing.complete(null);
         for (ServingListener l : listeners) l.servingChanged(serving);
+    }
+
+    /**
+     * A single server leads as soon as its log thread runs: {@link #start} returns only once it
+     * serves, so that whoever starts one (an embedded server, a test) can use it at once. An ensemble
+     * member returns at once: it serves when an election has found a leader.
+     */
+    private void awaitFirstServing() {
+        try {
+            firstServing.get(STANDALONE_SERVING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the single server started", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the single server stopped before it served: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the single server did not serve within " + STANDALONE_SERVING_TIMEOUT_MS + " ms of starting");
+        }
     }
 
     /** Log thread: a snapshot from the leader is durable; the state follows on the tree thread. */
@@ -582,6 +606,7 @@ public final class Node implements AutoCloseable {
             failure = t;
         }
         running = false;
+        firstServing.completeExceptionally(t);
         LOG.error("meerkat {} stopped on an error: {}; the server stops serving", where, t.getMessage(), t);
         if (driver != null) driver.stop();
         apply.stop();
