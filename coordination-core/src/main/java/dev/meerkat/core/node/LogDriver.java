@@ -213,15 +213,17 @@ final class LogDriver implements Runnable {
         }
         if (s instanceof Submission.Write w) {
             byte[] command;
+            // One answer for both the form and its offset: the log form with header room when leading.
+            int commandOffset = raft.isLeader() ? CommandCodec.HEADER_BYTES : 0;
             try {
-                command = raft.isLeader() ? CommandCodec.encodeWithRoomForHeader(w.command(), scratch) : CommandCodec.encodeCommand(w.command());
+                command = commandOffset > 0 ? CommandCodec.encodeWithRoomForHeader(w.command(), scratch) : CommandCodec.encodeCommand(w.command());
             } catch (RuntimeException e) {
                 // One client's malformed command must not stop the log thread (and with it the node).
                 LOG.error("a write that cannot be encoded for the log is refused: {}", w.command(), e);
                 if (w.requestId() != 0) apply.offerTask(() -> pending.fail(w.requestId(), ErrorCode.MARSHALLING_ERROR, apply.lastApplied()));
                 return;
             }
-            unsent.add(new Outgoing(selfId, w.requestId(), command, raft.isLeader() ? CommandCodec.HEADER_BYTES : 0));
+            unsent.add(new Outgoing(selfId, w.requestId(), command, commandOffset));
         } else if (s instanceof Submission.ReadBarrier r) {
             unsentReads.add(r.requestId());
         } else if (s instanceof Submission.Reconfig r) {
