@@ -50,7 +50,8 @@ public final class Main implements Callable<Integer> {
         });
         ServerConfig config;
         try {
-            config = configFile == null ? ServerConfig.defaults() : new ZooCfgParser().parse(configFile);
+            ZooCfgParser parser = new ZooCfgParser().withSystemProperties(System.getProperties());
+            config = configFile == null ? parser.parseDefaults() : parser.parse(configFile);
         } catch (ConfigException e) {
             System.err.println("meerkat: " + e.getMessage());
             return 2;

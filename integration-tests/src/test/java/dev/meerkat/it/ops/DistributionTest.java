@@ -23,9 +23,15 @@ class DistributionTest {
     }
 
     private static Run run(Path home, String... args) throws IOException, InterruptedException {
+        return run(home, java.util.Map.of(), args);
+    }
+
+    private static Run run(Path home, java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("bash", home.resolve("bin/meerkat").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bin/meerkat %s finished", String.join(" ", args)).isTrue();
@@ -101,6 +107,14 @@ class DistributionTest {
         String why = start.output().lines().filter(l -> l.startsWith("meerkat:")).findFirst().orElseThrow();
         assertThat(why).isEqualTo("meerkat: " + bad + ":" + (Files.readAllLines(bad).size()) + ": tickTime must be a whole number, not 'often'");
         assertThat(start.output()).doesNotContain("Exception").doesNotContain("\tat ");
+        // ZooKeeper's settings given as system properties (JVMFLAGS, as zkServer.sh takes them) are read too.
+        freePorts(home, "good.cfg");
+        Run flagged = run(home, java.util.Map.of("JVMFLAGS", "-Dzookeeper.znode.container.checkIntervalMs=often"),
+                "start", home.resolve("conf/good.cfg").toString());
+        assertThat(flagged.exit()).isNotZero();
+        assertThat(flagged.output().lines().filter(l -> l.startsWith("meerkat:")).findFirst().orElseThrow())
+                .isEqualTo("meerkat: system property zookeeper.znode.container.checkIntervalMs: "
+                        + "znode.container.checkIntervalMs must be a whole number, not 'often'");
         Process version = new ProcessBuilder("java", "-jar", home.resolve("lib/meerkat.jar").toString(), "--version").redirectErrorStream(true).start();
         assertThat(new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("Meerkat ").contains("ZooKeeper 3.9.5");
         assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -127,14 +129,73 @@ public final class ZooCfgParser {
             Map.entry("zookeeper.db.autocreate", "the data directory is created when missing"));
     static final List<String> IGNORED_PREFIXES = List.of("metricsProvider.ssl.");
 
+    /**
+     * Settings that ZooKeeper's administrator's guide also names as Java system properties, by the
+     * zoo.cfg key they stand for: {@code -Dzookeeper.snapCount=5000} is {@code snapCount=5000}.
+     * The security settings ({@code zookeeper.ssl.*}, {@code zookeeper.authProvider.N}, ...) come
+     * under {@link #SYSTEM_PROPERTY_PREFIXES}. {@code jute.maxbuffer} and {@code readonlymode.enabled}
+     * have no {@code zookeeper.} prefix, as in ZooKeeper.
+     */
+    static final Set<String> SYSTEM_PROPERTY_KEYS = Set.of("snapCount", "snapSizeLimitInKb", "4lw.commands.whitelist",
+            "admin.enableServer", "admin.serverAddress", "admin.serverPort", "admin.commandURL", "admin.snapshot.enabled",
+            "fsync.warningthresholdms", "znode.container.checkIntervalMs", "DigestAuthenticationProvider.superDigest",
+            "globalOutstandingLimit", "maxCnxns", "serverCnxnFactory", "sessionRequireClientSASLAuth", "superUser",
+            "X509AuthenticationProvider.superUser", "enforceQuota", "audit.enable", "client.portUnification",
+            "client.certReload", "sslQuorum", "sslQuorumReloadCertFiles", "sasl.serverconfig");
+    static final List<String> SYSTEM_PROPERTY_PREFIXES = List.of("ssl.", "authProvider.", "enforce.auth.", "kerberos.");
+    static final Set<String> UNPREFIXED_SYSTEM_PROPERTIES = Set.of("jute.maxbuffer", "readonlymode.enabled");
+
     private final Consumer<String> warnings;
+    private final Properties systemProperties;
 
     public ZooCfgParser() {
         this(LOG::warn);
     }
 
     public ZooCfgParser(Consumer<String> warnings) {
+        this(warnings, new Properties());
+    }
+
+    private ZooCfgParser(Consumer<String> warnings, Properties systemProperties) {
         this.warnings = warnings;
+        this.systemProperties = systemProperties;
+    }
+
+    /**
+     * This parser, also taking the ZooKeeper settings given as Java system properties in
+     * {@code properties} (a server process passes its own). As in ZooKeeper, where every zoo.cfg
+     * key becomes the system property it stands for, a line of the file wins over the property.
+     * Only the server's own entry point passes them: an embedding JVM's properties (a test that
+     * starts a reference ZooKeeper sets {@code zookeeper.admin.enableServer}, say) are its own.
+     */
+    public ZooCfgParser withSystemProperties(Properties properties) {
+        Properties copy = new Properties();
+        properties.stringPropertyNames().forEach(n -> copy.setProperty(n, properties.getProperty(n)));
+        return new ZooCfgParser(warnings, copy);
+    }
+
+    /** The configuration of a start without a file: the defaults, with any system properties. */
+    public ServerConfig parseDefaults() {
+        if (systemPropertySettings().isEmpty()) return ServerConfig.defaults();
+        return parse("(no configuration file)", List.of(), Path.of("").toAbsolutePath());
+    }
+
+    /** The settings the system properties give, by property name, in name order. */
+    Map<String, String> systemPropertySettings() {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : systemProperties.stringPropertyNames()) {
+            String key = keyOfSystemProperty(name);
+            if (key != null) out.put(name, key);
+        }
+        return out;
+    }
+
+    static String keyOfSystemProperty(String name) {
+        if (UNPREFIXED_SYSTEM_PROPERTIES.contains(name)) return name;
+        if (!name.startsWith("zookeeper.")) return null;
+        String key = name.substring("zookeeper.".length());
+        if (SYSTEM_PROPERTY_KEYS.contains(key)) return key;
+        return SYSTEM_PROPERTY_PREFIXES.stream().anyMatch(key::startsWith) ? key : null;
     }
 
     public ServerConfig parse(Path file) {
@@ -155,6 +216,11 @@ public final class ZooCfgParser {
         Settings s = new Settings(warnings);
         s.baseDir = baseDir;
         Set<String> reported = new HashSet<>();
+        for (Map.Entry<String, String> p : systemPropertySettings().entrySet()) {
+            String value = systemProperties.getProperty(p.getKey()).trim();
+            LOG.info("{} is taken from the system property {}", p.getValue(), p.getKey());
+            apply(s, "system property " + p.getKey(), p.getValue(), value);
+        }
         for (ZooCfgReader.Entry e : ZooCfgReader.read(name, lines)) {
             String where = name + ":" + e.line();
             if (e.key().isEmpty()) {

@@ -106,4 +106,85 @@ class ZooCfgParserTest {
         assertThatThrownBy(() -> new ZooCfgParser(w -> { }).parse(dir.resolve("missing.cfg")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.cfg").hasMessageContaining("cannot read");
     }
+
+    private static java.util.Properties properties(String... nameValues) {
+        java.util.Properties p = new java.util.Properties();
+        for (int i = 0; i < nameValues.length; i += 2) p.setProperty(nameValues[i], nameValues[i + 1]);
+        return p;
+    }
+
+    @Test
+    void zooKeepersSystemPropertiesStandForTheKeysTheyName(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "clientPort=2191\ndataDir=" + dir + "\n");
+        ServerConfig c = new ZooCfgParser(w -> { }).withSystemProperties(properties(
+                "zookeeper.snapCount", "5000",
+                "zookeeper.snapSizeLimitInKb", "2048",
+                "jute.maxbuffer", "2097152",
+                "zookeeper.4lw.commands.whitelist", "ruok, mntr",
+                "zookeeper.admin.enableServer", "false",
+                "zookeeper.znode.container.checkIntervalMs", "250",
+                "zookeeper.DigestAuthenticationProvider.superDigest", "super:D/InIHSb7yEEbrWz8b9l71RjZJU=",
+                "zookeeper.audit.enable", "true",
+                // Not settings ZooKeeper takes from system properties, or not Meerkat's: left alone.
+                "zookeeper.clientPort", "1",
+                "zookeeper.dataDir", "/nowhere",
+                "zookeeper.extendedTypesEnabled", "true",
+                "zookeeper.jute.maxbuffer", "1",
+                "snapCount", "3")).parse(cfg);
+        assertThat(c.snapCount()).isEqualTo(5000);
+        assertThat(c.snapSizeLimitBytes()).isEqualTo(2048L * 1024);
+        assertThat(c.juteMaxBuffer()).isEqualTo(2097152);
+        assertThat(c.fourLetterWords()).isEqualTo(Set.of("ruok", "mntr"));
+        assertThat(c.adminEnabled()).isFalse();
+        assertThat(c.containerCheckIntervalMs()).isEqualTo(250);
+        assertThat(c.superDigest()).isEqualTo("super:D/InIHSb7yEEbrWz8b9l71RjZJU=");
+        assertThat(c.security().auditEnabled()).isTrue();
+        assertThat(c.clientPort()).isEqualTo(2191);
+        assertThat(c.dataDir()).isEqualTo(dir);
+    }
+
+    @Test
+    void aLineOfTheFileWinsOverTheSystemProperty(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "snapCount=7000\njute.maxbuffer=4096\n");
+        ServerConfig c = new ZooCfgParser(w -> { }).withSystemProperties(properties(
+                "zookeeper.snapCount", "5000", "jute.maxbuffer", "2097152")).parse(cfg);
+        assertThat(c.snapCount()).isEqualTo(7000);
+        assertThat(c.juteMaxBuffer()).isEqualTo(4096);
+    }
+
+    @Test
+    void aBadSystemPropertyIsNamedInTheError(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "clientPort=2191\n");
+        assertThatThrownBy(() -> new ZooCfgParser(w -> { })
+                .withSystemProperties(properties("zookeeper.snapCount", "often")).parse(cfg))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("system property zookeeper.snapCount: snapCount must be a whole number, not 'often'");
+    }
+
+    @Test
+    void withoutAFileTheSystemPropertiesStillApply() {
+        assertThat(new ZooCfgParser(w -> { }).parseDefaults()).isEqualTo(ServerConfig.defaults());
+        assertThat(new ZooCfgParser(w -> { }).withSystemProperties(properties("zookeeper.extendedTypesEnabled", "true"))
+                .parseDefaults()).isEqualTo(ServerConfig.defaults());
+        ServerConfig c = new ZooCfgParser(w -> { }).withSystemProperties(properties("zookeeper.snapCount", "5000")).parseDefaults();
+        assertThat(c.snapCount()).isEqualTo(5000);
+        assertThat(c.withSnapshots(ServerConfig.defaults().snapCount(), c.snapRetainCount())).isEqualTo(ServerConfig.defaults());
+    }
+
+    @Test
+    void aParserNotGivenSystemPropertiesReadsOnlyTheFile(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "clientPort=2191\n");
+        String before = System.getProperty("zookeeper.snapCount");
+        System.setProperty("zookeeper.snapCount", "5000");
+        try {
+            assertThat(new ZooCfgParser(w -> { }).parse(cfg).snapCount()).isEqualTo(ServerConfig.defaults().snapCount());
+        } finally {
+            if (before == null) System.clearProperty("zookeeper.snapCount");
+            else System.setProperty("zookeeper.snapCount", before);
+        }
+    }
 }
