@@ -93,6 +93,31 @@ class DistributionTest {
         assertThat(status.output()).contains("not running");
         assertThat(home.resolve("run/meerkat.pid")).doesNotExist();
         assertThat(Files.readString(home.resolve("logs/meerkat.log"))).doesNotContain("Exception").doesNotContain("\tat ");
+
+        // The stopped server left an archive of its classes, which the next start maps.
+        Path archive;
+        try (var files = Files.list(home.resolve("run"))) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().startsWith("meerkat-cds-")).toList();
+            assertThat(archives).hasSize(1);
+            archive = archives.get(0);
+        }
+        assertThat(archive.getFileName().toString()).endsWith(".jsa");
+        assertThat(Files.size(archive)).isPositive();
+        Run restart = run(home, "start");
+        try {
+            assertThat(restart.output()).contains("STARTED");
+            String pid = Files.readString(home.resolve("run/meerkat.pid")).trim();
+            assertThat(Path.of("/proc", pid, "maps")).content().contains(archive.toString());
+            String ready = Files.readString(home.resolve("logs/meerkat.out"));
+            int port = Integer.parseInt(ready.replaceAll("(?s).*MEERKAT_READY port=(\\d+).*", "$1"));
+            assertThat(FourLetterClient.ask(port, "ruok", true)).isEqualTo("imok");
+            assertThat(ready).doesNotContain("[warning]").doesNotContain("[error]");
+        } finally {
+            assertThat(run(home, "stop").output()).contains("STOPPED");
+        }
+        try (var files = Files.list(home.resolve("run"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(archive.getFileName().toString());
+        }
     }
 
     @Test
@@ -107,6 +132,9 @@ class DistributionTest {
         String why = start.output().lines().filter(l -> l.startsWith("meerkat:")).findFirst().orElseThrow();
         assertThat(why).isEqualTo("meerkat: " + bad + ":" + (Files.readAllLines(bad).size()) + ": tickTime must be a whole number, not 'often'");
         assertThat(start.output()).doesNotContain("Exception").doesNotContain("\tat ");
+        try (var files = Files.list(home.resolve("run"))) {
+            assertThat(files).as("nothing kept of a failed start").isEmpty();
+        }
         // ZooKeeper's settings given as system properties (JVMFLAGS, as zkServer.sh takes them) are read too.
         freePorts(home, "good.cfg");
         Run flagged = run(home, java.util.Map.of("JVMFLAGS", "-Dzookeeper.znode.container.checkIntervalMs=often"),
