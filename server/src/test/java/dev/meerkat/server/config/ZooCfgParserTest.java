@@ -187,4 +187,18 @@ class ZooCfgParserTest {
             else System.setProperty("zookeeper.snapCount", before);
         }
     }
+
+    @Test
+    void otherKerberosAndEnforceAuthKeysAreWarnedAboutNotFatal(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "clientPort=2191\nkerberos.canonicalizeHostNames=true\nenforce.auth.other=1\n");
+        List<String> warnings = new ArrayList<>();
+        ServerConfig c = new ZooCfgParser(warnings::add)
+                .withSystemProperties(properties("zookeeper.kerberos.removeHostFromPrincipal", "true",
+                        "zookeeper.kerberos.canonicalizeHostNames", "false")).parse(cfg);
+        assertThat(c.security().removeHostFromPrincipal()).isTrue();
+        assertThat(warnings).contains(cfg + ":2: 'kerberos.canonicalizeHostNames' is not used by Meerkat and is ignored",
+                cfg + ":3: 'enforce.auth.other' is not used by Meerkat and is ignored",
+                "system property zookeeper.kerberos.canonicalizeHostNames: 'kerberos.canonicalizeHostNames' is not used by Meerkat and is ignored");
+    }
 }
