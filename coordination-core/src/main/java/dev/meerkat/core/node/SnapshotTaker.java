@@ -125,14 +125,26 @@ final class SnapshotTaker implements AutoCloseable {
         }
         List<Session> sessions = List.copyOf(state.sessions().values());
         BlockingQueue<TreeCapture.Chunk> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        // Chunks the writer has encoded go back to the capture to be filled again.
+        BlockingQueue<TreeCapture.Chunk> written = new ArrayBlockingQueue<>(QUEUED_CHUNKS + 2);
         abandoned = false;
-        capture = state.tree().beginCapture(index, chunks::offer);
+        capture = state.tree().beginCapture(index, new TreeCapture.Sink() {
+            @Override
+            public boolean offer(TreeCapture.Chunk chunk) {
+                return chunks.offer(chunk);
+            }
+
+            @Override
+            public TreeCapture.Chunk recycled() {
+                return written.poll();
+            }
+        });
         captureChunks = chunks;
         treeThread = Thread.currentThread();
         inProgress = true;
         schedule.begun(index);
         TreeCapture running = capture;
-        writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, running, waiting));
+        writer.execute(() -> write(index, lastAppliedTerm, membership, sessions, chunks, written, running, waiting));
     }
 
     /**
@@ -196,8 +208,8 @@ final class SnapshotTaker implements AutoCloseable {
         return capture != null;
     }
 
-    private void write(long index, long term, dev.meerkat.core.raft.Membership membership, List<Session> sessions, BlockingQueue<TreeCapture.Chunk> chunks, TreeCapture c,
-                       List<CompletableFuture<SnapshotFile>> waiting) {
+    private void write(long index, long term, dev.meerkat.core.raft.Membership membership, List<Session> sessions, BlockingQueue<TreeCapture.Chunk> chunks,
+                       BlockingQueue<TreeCapture.Chunk> written, TreeCapture c, List<CompletableFuture<SnapshotFile>> waiting) {
         long t0 = System.nanoTime();
         long nodes = 0;
         try (SnapshotWriter w = store.begin(index, term)) {
@@ -216,6 +228,7 @@ final class SnapshotTaker implements AutoCloseable {
                 long workStart = System.nanoTime();
                 encoder.write(chunk);
                 if (chunk.last) break;
+                written.offer(chunk);
                 // Rest as long as the chunk took: a snapshot is background work, and on a server with
                 // one or two cores it would otherwise take its full share of the CPU from the
                 // threads that answer clients for as long as it runs.

@@ -95,6 +95,51 @@ class TreeCaptureTest {
         assertSameState(read(encode(new SnapshotImage(atStart, 1, sessions, chunks))), read(expected), "with a slow sink");
     }
 
+    @Test
+    void aSinkThatHandsChunksBackGetsThemFilledAgainAndTheSnapshotIsTheSame() throws Exception {
+        StateMachine sm = new StateMachine();
+        Random random = new Random(7);
+        long[] zxid = {0};
+        long session = ((OpResult.SessionOpened) sm.apply(++zxid[0], new Proposal(1, 0, 0,
+                new Command.CreateSession(5000, new byte[]{1}))).result()).sessionId();
+        for (int i = 0; i < 20_000; i++) mutate(sm, random, session, zxid);
+        byte[] expected = encode(SnapshotCodec.capture(sm, 1));
+        // Encoded as each chunk arrives, as the snapshot writer does, then handed back.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SnapshotCodec.Encoder encoder = new SnapshotCodec.Encoder(new DataOutputStream(bytes), sm.lastApplied(), 1,
+                List.copyOf(sm.sessions().values()));
+        java.util.ArrayDeque<TreeCapture.Chunk> done = new java.util.ArrayDeque<>();
+        java.util.Set<TreeCapture.Chunk> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int[] offered = {0};
+        TreeCapture capture = sm.tree().beginCapture(sm.lastApplied(), new TreeCapture.Sink() {
+            @Override
+            public boolean offer(TreeCapture.Chunk chunk) {
+                try {
+                    encoder.write(chunk);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                offered[0]++;
+                distinct.add(chunk);
+                // A chunk handed back still holds what it held until the capture clears it.
+                if (!chunk.last) done.add(chunk);
+                return true;
+            }
+
+            @Override
+            public TreeCapture.Chunk recycled() {
+                return done.poll();
+            }
+        });
+        while (!capture.step(0)) {
+            for (int i = random.nextInt(100); i > 0; i--) mutate(sm, random, session, zxid);
+        }
+        encoder.finish();
+        assertThat(offered[0]).as("chunks offered").isGreaterThan(3);
+        assertThat(distinct).as("chunks made").hasSizeLessThanOrEqualTo(2);
+        assertSameState(read(bytes.toByteArray()), read(expected), "with recycled chunks");
+    }
+
     private static void mutate(StateMachine sm, Random random, long session, long[] zxid) {
         String path = "/n" + random.nextInt(30) + (random.nextBoolean() ? "/m" + random.nextInt(30) : "");
         if (random.nextInt(4) == 0) path += "/k" + random.nextInt(10);
