@@ -166,33 +166,46 @@ class ReconfigDifferentialTest {
                                  String newMembers) throws Exception {
         String before = new String(z.getConfig(false, null), StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
-        byte[] result;
-        try {
-            result = z.reconfigure(joining, leaving, newMembers, -1, new Stat());
-        } catch (KeeperException.ConnectionLossException lost) {
-            // ZooKeeper drops every client connection when its leader changes, the asking one too:
-            // the change may have happened all the same, as a careful operator checks. Its members
-            // must differ, not only the text: the server the client reconnects to may hold the
-            // same members under another version line (a new leader's own configuration entry).
-            System.out.printf("[reconfig-differential] %s: connection loss; reading the configuration again%n", name);
-            byte[][] seen = new byte[1][];
-            Map<Integer, String> membersBefore = ReconfigTest.members(before);
-            // A wholesale change names its outcome: wait for exactly those members. ("before" came from
-            // the server this client was on, which may not yet have applied the previous change, so
-            // "differs from before" alone can be met by that previous change.)
-            java.util.Set<Integer> named = newMembers == null ? null : ReconfigTest.members(String.join("\n", newMembers.split(","))).keySet();
-            await("the configuration after " + name).atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                seen[0] = z.getConfig(false, null);
-                Map<Integer, String> now = ReconfigTest.members(new String(seen[0], StandardCharsets.UTF_8));
-                return named != null ? now.keySet().equals(named) : !now.equals(membersBefore);
-            });
-            result = seen[0];
+        byte[] result = null;
+        for (int attempt = 1; result == null; attempt++) {
+            try {
+                result = z.reconfigure(joining, leaving, newMembers, -1, new Stat());
+            } catch (KeeperException.ConnectionLossException lost) {
+                // ZooKeeper drops every client connection when its leader changes, the asking one too:
+                // the change may have happened all the same, or not at all, as a careful operator
+                // checks before asking again. Its members must differ, not only the text: the server
+                // the client reconnects to may hold the same members under another version line (a
+                // new leader's own configuration entry).
+                System.out.printf("[reconfig-differential] %s: connection loss (attempt %d); reading the configuration again%n", name, attempt);
+                result = appliedAfterLoss(z, before, newMembers);
+                if (result == null && attempt == 3) throw lost;
+            }
         }
         int acks = load.ackCount();
         await("writes after " + name).atMost(Duration.ofSeconds(60)).until(() -> load.ackCount() > acks + 20);
         stalls.put(name, load.longestStallMillis(t0, System.nanoTime()));
         System.out.printf("[reconfig-differential] %s answered in %d ms%n", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         return new String(result, StandardCharsets.UTF_8);
+    }
+
+    /** The configuration once the change shows, or null when it has not shown within 20 s (it was lost with the connection). */
+    private static byte[] appliedAfterLoss(ZooKeeperAdmin z, String before, String newMembers) {
+        byte[][] seen = new byte[1][];
+        Map<Integer, String> membersBefore = ReconfigTest.members(before);
+        // A wholesale change names its outcome: wait for exactly those members. ("before" came from
+        // the server this client was on, which may not yet have applied the previous change, so
+        // "differs from before" alone can be met by that previous change.)
+        java.util.Set<Integer> named = newMembers == null ? null : ReconfigTest.members(String.join("\n", newMembers.split(","))).keySet();
+        try {
+            await("the change").atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                seen[0] = z.getConfig(false, null);
+                Map<Integer, String> now = ReconfigTest.members(new String(seen[0], StandardCharsets.UTF_8));
+                return named != null ? now.keySet().equals(named) : !now.equals(membersBefore);
+            });
+            return seen[0];
+        } catch (org.awaitility.core.ConditionTimeoutException notApplied) {
+            return null;
+        }
     }
 
     private static Stat statOf(ZooKeeperAdmin z) throws Exception {
